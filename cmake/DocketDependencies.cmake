@@ -1,0 +1,21 @@
+# Every third-party dependency is found here and nowhere else.
+find_package(Threads REQUIRED)
+find_package(xapian 1.4.22 CONFIG REQUIRED)  # variables only; wrapped in a target below
+if(NOT TARGET Xapian::xapian)
+  add_library(Xapian::xapian INTERFACE IMPORTED)
+  target_include_directories(Xapian::xapian SYSTEM INTERFACE "${XAPIAN_INCLUDE_DIR}")
+  target_link_libraries(Xapian::xapian INTERFACE "${XAPIAN_LIBRARIES}")
+endif()
+find_package(RocksDB 7.8 CONFIG REQUIRED)  # link RocksDB::rocksdb-shared
+find_package(ICU 72 REQUIRED COMPONENTS uc i18n data)
+find_package(LibArchive 3.6 REQUIRED)
+find_package(LibXml2 2.9 REQUIRED)  # HTML parser for transcripts and mail bodies
+find_package(Boost 1.74 CONFIG REQUIRED)  # headers only: Beast + Asio
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
+if(DOCKET_BUILD_TESTS)
+  find_package(GTest 1.12 CONFIG REQUIRED)
+  include(GoogleTest)
+endif()

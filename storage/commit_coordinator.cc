@@ -1,0 +1,2 @@
+// commit_coordinator: implementation in progress.
+#include "storage/commit_coordinator.h"

@@ -1,0 +1,2 @@
+// doc_store: implementation in progress.
+#include "storage/doc_store.h"

@@ -1,0 +1,91 @@
+/** @file
+ *  @brief DocStore: RocksDB, the source of truth for items, natives, ingest state and the log.
+ *
+ *  Everything searchable in Xapian can be rebuilt from here. Key grammar: storage/doc_store.cc.
+ *  A WriteSet is written in one RocksDB WriteBatch together with its ingest-log record, so an
+ *  item is never stored without the log entry that makes the search index apply it.
+ */
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "storage/item.h"
+
+namespace docket {
+
+struct DocStoreOptions {
+  // Create the store when the directory is empty. Default: true
+  bool create_if_missing = true;
+  // Open without taking the writer lock; writes fail. Used by `search` and `serve`, so they
+  // can run beside an ingest. Default: false
+  bool read_only = false;
+};
+
+/// What we know about one input file (a top-level PATH or a file inside a folder PATH).
+struct SourceRecord {
+  std::string sha256;  // of the whole file: the key
+  std::string path;    // as given on the command line
+  std::string custodian;
+  uint64_t items = 0;  // items stored from it
+  bool complete = false;  // every member was processed; a re-ingest can skip the file
+  UtcMillis ingested_at = 0;
+};
+
+/// One atomic write: a family of items, their natives and the log record naming what the search
+/// index must (re)build.
+struct WriteSet {
+  std::vector<Item> items;
+  std::vector<std::pair<std::string, std::string>> natives;  // sha256 -> bytes
+  std::vector<ItemId> index_ids;  // items whose search documents must be (re)built
+  std::optional<SourceRecord> source;
+};
+
+class DocStore {
+ public:
+  static Result<std::unique_ptr<DocStore>> Open(const std::filesystem::path& dir,
+                                                const DocStoreOptions& options);
+  ~DocStore();
+  DocStore(const DocStore&) = delete;
+  DocStore& operator=(const DocStore&) = delete;
+
+  /// A fresh item id (never 0). Thread-safe. Persisted by the next Write().
+  ItemId AllocateId();
+
+  /// Writes `set` atomically and returns its ingest-log sequence number.
+  Result<uint64_t> Write(const WriteSet& set);
+
+  Result<Item> GetItem(ItemId id) const;
+  Result<std::string> GetNative(const std::string& sha256) const;
+  bool HasNative(const std::string& sha256) const;
+  /// The first item stored with this native content (deduplication), or NotFound.
+  Result<ItemId> FindByContent(const std::string& sha256) const;
+  Result<SourceRecord> GetSource(const std::string& sha256) const;
+  /// Direct children of `parent`, in id order.
+  Result<std::vector<ItemId>> GetChildren(ItemId parent) const;
+
+  /// Highest sequence written so far (0 when empty).
+  uint64_t last_sequence() const { return last_sequence_.load(); }
+
+  /// Calls `fn(seq, index_ids)` for each log record with sequence > `after`, in order.
+  Status ForEachLogRecord(uint64_t after,
+                          const std::function<Status(uint64_t, const std::vector<ItemId>&)>& fn) const;
+  /// Calls `fn(item)` for every item in id order until it returns false.
+  Status ForEachItem(const std::function<bool(const Item&)>& fn) const;
+
+ private:
+  struct Impl;
+  explicit DocStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::atomic<uint64_t> last_sequence_{0};
+};
+
+}  // namespace docket

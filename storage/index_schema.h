@@ -1,0 +1,44 @@
+/** @file
+ *  @brief The Xapian schema: term prefixes and value slots, the single source of truth.
+ *
+ *  Follows Omega's conventions (xapian-omega/docs/termprefixes.rst): single capitals for the
+ *  standard fields, "X..." for our own. Both the indexer (storage/search_index.cc) and the query
+ *  side (query/kql_to_xapian.cc) read these names; neither spells a prefix itself.
+ *  This header stays free of <xapian.h>.
+ */
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace docket::schema {
+
+// Unique id term: "Q" + decimal item id. replace_document(term) makes replay idempotent.
+inline constexpr std::string_view kPrefixItemId = "Q";
+// Subject / title words (positional, also indexed unprefixed so free text finds them).
+inline constexpr std::string_view kPrefixSubject = "S";
+// Address fields. Each address is indexed as the whole normalised address, its local part,
+// its domain, and the words of a display name when there is one.
+inline constexpr std::string_view kPrefixFrom = "XFROM";
+inline constexpr std::string_view kPrefixTo = "XTO";
+inline constexpr std::string_view kPrefixParticipant = "XPART";
+// Boolean filters.
+inline constexpr std::string_view kPrefixKind = "XKIND";            // ItemKindName()
+inline constexpr std::string_view kPrefixCustodian = "XCUST";       // normalised custodian name
+inline constexpr std::string_view kPrefixIndexState = "XSTATE";     // IndexStateName()
+inline constexpr std::string_view kPrefixFileExtension = "XEXT";    // "eml", "docx", ...
+
+// Value slots (sortable_serialise'd numbers unless noted).
+enum ValueSlot : uint32_t {
+  kSlotSent = 0,          // UtcMillis of the item's sent/start time
+  kSlotSize = 1,          // native bytes
+  kSlotLastActivity = 2,  // UtcMillis of the last message (SharePoint Write)
+};
+
+// Xapian metadata key holding the last DocStore sequence applied to this index (decimal).
+inline constexpr std::string_view kMetaAppliedSeq = "docket.applied_seq";
+
+// Position gap between fields so that a phrase never matches across a field boundary.
+inline constexpr uint32_t kFieldPositionGap = 100;
+
+}  // namespace docket::schema

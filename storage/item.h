@@ -1,0 +1,84 @@
+/** @file
+ *  @brief Item: one document Docket knows about (plain data, no library headers).
+ *
+ *  Every item knows its container (Recoll's ipath / parent_udi): an IM session inside an .eml
+ *  inside a zip has parent_id = the zip's item and an ipath such as
+ *  "export.zip!/2013/03/15/20130315091502123_1_p2p.eml". Holds, deletes and exports work on
+ *  whole families through parent_id.
+ */
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/time_util.h"
+
+namespace docket {
+
+using ItemId = uint64_t;
+inline constexpr ItemId kNoItem = 0;
+
+enum class ItemKind : uint8_t {
+  kContainer = 0,  // an archive or folder we opened; its members are items of their own
+  kImConversation = 1,  // an Export-CsArchivingData p2p session: one searchable conversation
+  kMeeting = 2,         // an Export-CsArchivingData conference session (_conf.eml)
+  kImMessage = 3,       // one line of a conversation or meeting (child record, not indexed alone)
+  kEmail = 4,           // an ordinary RFC 5322 message
+  kAttachment = 5,      // a MIME attachment of an email or a meeting (child of it)
+  kFile = 6,            // any other file we stored (unknown type, loose document)
+};
+
+/// The value users type after `kind:` and see in results: "im", "meetings", "email", ...
+std::string_view ItemKindName(ItemKind kind);
+/// Inverse of ItemKindName; also accepts the singular "meeting" and "message".
+std::optional<ItemKind> ParseItemKind(std::string_view name);
+
+enum class IndexState : uint8_t {
+  kIndexed = 0,           // every part was read
+  kPartiallyIndexed = 1,  // indexed as far as it could be; `state_reason` says what was lost
+  kUnindexed = 2,         // nothing could be read; the native is kept and exported anyway
+};
+
+std::string_view IndexStateName(IndexState state);
+
+/// One message line of an IM session or meeting (stored as a kImMessage child item too).
+struct ConversationMessage {
+  std::string sender;  // normalised SIP address ("alice@contoso.com")
+  UtcMillis sent = 0;
+  std::string text;  // plain text, NFC
+  bool is_event = false;  // join/leave/subject change: a system event, not someone's words
+};
+
+struct Item {
+  ItemId id = kNoItem;
+  ItemId parent_id = kNoItem;  // kNoItem for a top-level source
+  ItemKind kind = ItemKind::kFile;
+  IndexState state = IndexState::kIndexed;
+  std::string state_reason;  // why partially indexed or unindexed; empty when kIndexed
+
+  std::string ipath;      // human-readable path inside its source: "a.zip!/dir/x.eml!/attachment/2"
+  std::string file_name;  // last component of the ipath, or the attachment's file name
+  std::string media_type;  // "message/rfc822", "application/zip", ...
+  std::string custodian;   // whose data this is, as given to `docket ingest --custodian`
+
+  std::string title;  // subject of a conversation, meeting or email
+  std::string from;   // normalised sender / session initiator / organizer
+  std::vector<std::string> to;            // normalised recipients
+  std::vector<std::string> participants;  // everyone in the conversation, from and to included
+  UtcMillis sent = 0;  // session start or Date: header; 0 when unknown
+  UtcMillis last_activity = 0;  // last message time of a conversation (SharePoint Write)
+  std::string session_id;   // Lync Session-Id header
+  std::string message_id;   // RFC 5322 Message-ID, when present
+
+  uint64_t size = 0;    // bytes of the native
+  std::string sha256;   // hex SHA-256 of the native; natives are stored under it
+  std::string text;     // extracted plain text (NFC), what the index is built from
+  std::vector<ConversationMessage> messages;  // conversation lines, in document order
+  uint32_t message_count = 0;
+  uint32_t attachment_count = 0;
+};
+
+}  // namespace docket

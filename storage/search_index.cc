@@ -1,0 +1,2 @@
+// search_index: implementation in progress.
+#include "storage/search_index.h"

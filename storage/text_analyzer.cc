@@ -1,0 +1,2 @@
+// text_analyzer: implementation in progress.
+#include "storage/text_analyzer.h"
