@@ -4,6 +4,7 @@ function(docket_target_defaults target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
     -Woverloaded-virtual -Wno-sign-conversion
+    -Wno-missing-field-initializers  # designated initializers omit fields on purpose
     $<$<BOOL:${DOCKET_WERROR}>:-Werror>)
   if(DOCKET_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=${DOCKET_SANITIZE} -fno-omit-frame-pointer)

@@ -17,7 +17,7 @@ namespace docket {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).ok() && "Result built from an OK status has no value");
   }
@@ -45,11 +45,10 @@ class [[nodiscard]] Result {
 }  // namespace docket
 
 /// `DOCKET_ASSIGN_OR_RETURN(auto x, Compute());` returns the status when Compute() failed.
-#define DOCKET_CONCAT_INNER(a, b) a##b
-#define DOCKET_CONCAT(a, b) DOCKET_CONCAT_INNER(a, b)
-#define DOCKET_ASSIGN_OR_RETURN(lhs, expr)                           \
-  auto DOCKET_CONCAT(_docket_result_, __LINE__) = (expr);            \
-  if (!DOCKET_CONCAT(_docket_result_, __LINE__).has_value()) {       \
-    return DOCKET_CONCAT(_docket_result_, __LINE__).error();         \
-  }                                                                  \
-  lhs = std::move(DOCKET_CONCAT(_docket_result_, __LINE__)).value()
+#define DOCKET_ASSIGN_OR_RETURN(lhs, expr) DOCKET_ASSIGN_OR_RETURN_IMPL(lhs, expr, __COUNTER__)
+#define DOCKET_ASSIGN_OR_RETURN_IMPL(lhs, expr, n)      \
+  auto DOCKET_CONCAT(_docket_result_, n) = (expr);      \
+  if (!DOCKET_CONCAT(_docket_result_, n).has_value()) { \
+    return DOCKET_CONCAT(_docket_result_, n).error();   \
+  }                                                     \
+  lhs = std::move(DOCKET_CONCAT(_docket_result_, n)).value()

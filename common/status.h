@@ -79,11 +79,16 @@ class [[nodiscard]] Status {
 
 }  // namespace docket
 
-/// Returns early with the status of `expr` when it is not OK.
-#define DOCKET_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    ::docket::Status _docket_status = (expr); \
-    if (!_docket_status.ok()) {               \
-      return _docket_status;                  \
-    }                                         \
+#define DOCKET_CONCAT_INNER(a, b) a##b
+#define DOCKET_CONCAT(a, b) DOCKET_CONCAT_INNER(a, b)
+
+/// Returns early with the status of `expr` when it is not OK. (__COUNTER__ keeps nested uses,
+/// e.g. inside a lambda passed to another use, from shadowing each other.)
+#define DOCKET_RETURN_IF_ERROR(expr) DOCKET_RETURN_IF_ERROR_IMPL(expr, __COUNTER__)
+#define DOCKET_RETURN_IF_ERROR_IMPL(expr, n)                     \
+  do {                                                           \
+    ::docket::Status DOCKET_CONCAT(_docket_status_, n) = (expr); \
+    if (!DOCKET_CONCAT(_docket_status_, n).ok()) {               \
+      return DOCKET_CONCAT(_docket_status_, n);                  \
+    }                                                            \
   } while (false)

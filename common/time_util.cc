@@ -62,9 +62,9 @@ bool Expect(std::string_view text, size_t* pos, char c) {
 
 }  // namespace
 
-UtcMillis UtcFromCivil(int year, int month, int day, int hour, int minute, int second,
-                       int millis) {
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+UtcMillis UtcFromCivil(int year, int month, int day, int hour, int minute, int second, int millis) {
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return ((days * 24 + hour) * 60 + minute) * 60'000 + static_cast<int64_t>(second) * 1000 + millis;
 }
 

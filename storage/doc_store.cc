@@ -1,2 +1,353 @@
-// doc_store: implementation in progress.
+/** @file
+ *  @brief DocStore on RocksDB column families.
+ *
+ *  Key grammar (ids and sequences are fixed-width big-endian so key order is numeric order):
+ *    default   "meta/next_id" -> be64, "meta/last_seq" -> be64
+ *    items     be64(item_id) -> Item as JSON (messages are stored as kImMessage children)
+ *    children  be64(parent) be64(child) -> ""
+ *    natives   sha256 hex -> bytes (BlobDB: large values live in blob files, not the LSM)
+ *    content   sha256 hex -> be64(first item stored with that native)   (deduplication)
+ *    sources   sha256 hex -> SourceRecord as JSON                      (ingest state)
+ *    log       be64(seq) -> be64(item_id)*                             (ingest log)
+ *  JSON keeps stored items readable with ldb and tolerant of new fields; it is not the hot
+ *  path (Xapian is).
+ */
 #include "storage/doc_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+namespace docket {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFamilies[] = {"default", "items",   "children", "natives",
+                                     "content", "sources", "log"};
+enum Family { kDefault = 0, kItems, kChildren, kNatives, kContent, kSources, kLog, kFamilyCount };
+
+constexpr std::string_view kMetaNextId = "meta/next_id";
+constexpr std::string_view kMetaLastSeq = "meta/last_seq";
+
+std::string Be64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xFF);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t FromBe64(std::string_view s, size_t offset = 0) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && offset + i < s.size(); ++i) {
+    v = (v << 8) | static_cast<unsigned char>(s[offset + i]);
+  }
+  return v;
+}
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) {
+    return Status::OK();
+  }
+  if (s.IsNotFound()) {
+    return Status::NotFound(std::string(what) + " not found");
+  }
+  if (s.IsCorruption()) {
+    return Status::Corruption(std::string(what) + ": " + s.ToString());
+  }
+  return Status::IOError(std::string(what) + ": " + s.ToString());
+}
+
+json ItemToJson(const Item& item) {
+  return json{{"id", item.id},
+              {"parent", item.parent_id},
+              {"kind", static_cast<int>(item.kind)},
+              {"state", static_cast<int>(item.state)},
+              {"reason", item.state_reason},
+              {"ipath", item.ipath},
+              {"name", item.file_name},
+              {"type", item.media_type},
+              {"custodian", item.custodian},
+              {"title", item.title},
+              {"from", item.from},
+              {"to", item.to},
+              {"participants", item.participants},
+              {"sent", item.sent},
+              {"last", item.last_activity},
+              {"session", item.session_id},
+              {"msgid", item.message_id},
+              {"size", item.size},
+              {"sha256", item.sha256},
+              {"text", item.text},
+              {"messages", item.message_count},
+              {"attachments", item.attachment_count}};
+}
+
+Item ItemFromJson(const json& j) {
+  Item item;
+  item.id = j.value("id", uint64_t{0});
+  item.parent_id = j.value("parent", uint64_t{0});
+  item.kind = static_cast<ItemKind>(j.value("kind", 6));
+  item.state = static_cast<IndexState>(j.value("state", 0));
+  item.state_reason = j.value("reason", "");
+  item.ipath = j.value("ipath", "");
+  item.file_name = j.value("name", "");
+  item.media_type = j.value("type", "");
+  item.custodian = j.value("custodian", "");
+  item.title = j.value("title", "");
+  item.from = j.value("from", "");
+  item.to = j.value("to", std::vector<std::string>{});
+  item.participants = j.value("participants", std::vector<std::string>{});
+  item.sent = j.value("sent", int64_t{0});
+  item.last_activity = j.value("last", int64_t{0});
+  item.session_id = j.value("session", "");
+  item.message_id = j.value("msgid", "");
+  item.size = j.value("size", uint64_t{0});
+  item.sha256 = j.value("sha256", "");
+  item.text = j.value("text", "");
+  item.message_count = j.value("messages", 0u);
+  item.attachment_count = j.value("attachments", 0u);
+  return item;
+}
+
+json SourceToJson(const SourceRecord& s) {
+  return json{{"sha256", s.sha256}, {"path", s.path},         {"custodian", s.custodian},
+              {"items", s.items},   {"complete", s.complete}, {"at", s.ingested_at}};
+}
+
+SourceRecord SourceFromJson(const json& j) {
+  SourceRecord s;
+  s.sha256 = j.value("sha256", "");
+  s.path = j.value("path", "");
+  s.custodian = j.value("custodian", "");
+  s.items = j.value("items", uint64_t{0});
+  s.complete = j.value("complete", false);
+  s.ingested_at = j.value("at", int64_t{0});
+  return s;
+}
+
+// Stored bytes that fail to parse are corruption, reported as a Status, never thrown.
+template <typename T, typename Fn>
+Result<T> ParseStored(const std::string& bytes, std::string_view what, Fn&& from_json) {
+  json j = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Corruption(std::string(what) + " is not valid JSON in the store");
+  }
+  return from_json(j);
+}
+
+}  // namespace
+
+struct DocStore::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  bool read_only = false;
+  std::atomic<uint64_t> next_id{1};
+  std::mutex write_mutex;  // orders sequence numbers with their batches
+
+  ~Impl() {
+    for (auto* handle : families) {
+      db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<size_t>(f)]; }
+
+  Status Get(Family f, std::string_view key, std::string* value, std::string_view what) const {
+    return FromRocks(
+        db->Get(rocksdb::ReadOptions(), cf(f), rocksdb::Slice(key.data(), key.size()), value),
+        what);
+  }
+};
+
+DocStore::DocStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DocStore::~DocStore() = default;
+
+Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& dir,
+                                                 const DocStoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->read_only = options.read_only;
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+
+  rocksdb::ColumnFamilyOptions defaults;
+  defaults.compression = rocksdb::kLZ4Compression;
+  rocksdb::ColumnFamilyOptions natives = defaults;
+  // Natives are large, written once and read for export: keep them out of compaction.
+  natives.enable_blob_files = true;
+  natives.min_blob_size = 4096;
+  natives.blob_compression_type = rocksdb::kZSTD;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int f = 0; f < kFamilyCount; ++f) {
+    descriptors.emplace_back(kFamilies[f], f == kNatives ? natives : defaults);
+  }
+  std::error_code ec;
+  if (!options.read_only && options.create_if_missing) {
+    std::filesystem::create_directories(dir, ec);
+  }
+  if (!std::filesystem::exists(dir / "CURRENT")) {
+    if (options.read_only || !options.create_if_missing) {
+      return Status::NotFound("no document store at " + dir.string() +
+                              "; run `docket ingest --index ...` first");
+    }
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), descriptors, &impl->families,
+                                         &raw)
+          : rocksdb::DB::Open(db_options, dir.string(), descriptors, &impl->families, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::IOError("the index at " + dir.string() + " is in use by another writer (" +
+                             s.ToString() + ")");
+    }
+    return FromRocks(s, "opening document store " + dir.string());
+  }
+  impl->db.reset(raw);
+
+  auto store = std::unique_ptr<DocStore>(new DocStore(std::move(impl)));
+  std::string value;
+  if (store->impl_->Get(kDefault, kMetaNextId, &value, "next id").ok()) {
+    store->impl_->next_id = FromBe64(value);
+  }
+  if (store->impl_->Get(kDefault, kMetaLastSeq, &value, "last sequence").ok()) {
+    store->last_sequence_ = FromBe64(value);
+  }
+  return store;
+}
+
+ItemId DocStore::AllocateId() { return impl_->next_id.fetch_add(1); }
+
+Result<uint64_t> DocStore::Write(const WriteSet& set) {
+  if (impl_->read_only) {
+    return Status::PermissionDenied("the document store is open read-only");
+  }
+  std::lock_guard<std::mutex> lock(impl_->write_mutex);
+  const uint64_t seq = last_sequence_.load() + 1;
+  rocksdb::WriteBatch batch;
+  std::string log_value;
+  for (const Item& item : set.items) {
+    const std::string key = Be64(item.id);
+    batch.Put(impl_->cf(kItems), key, ItemToJson(item).dump());
+    if (item.parent_id != kNoItem) {
+      batch.Put(impl_->cf(kChildren), Be64(item.parent_id) + key, "");
+    }
+    if (!item.sha256.empty() && item.kind != ItemKind::kImMessage) {
+      std::string existing;
+      if (impl_->Get(kContent, item.sha256, &existing, "content").IsNotFound()) {
+        batch.Put(impl_->cf(kContent), item.sha256, key);
+      }
+    }
+  }
+  for (const auto& [sha, bytes] : set.natives) {
+    if (!HasNative(sha)) {
+      batch.Put(impl_->cf(kNatives), sha, bytes);
+    }
+  }
+  for (ItemId id : set.index_ids) {
+    log_value += Be64(id);
+  }
+  batch.Put(impl_->cf(kLog), Be64(seq), log_value);
+  if (set.source) {
+    batch.Put(impl_->cf(kSources), set.source->sha256, SourceToJson(*set.source).dump());
+  }
+  batch.Put(impl_->cf(kDefault), kMetaLastSeq, Be64(seq));
+  batch.Put(impl_->cf(kDefault), kMetaNextId, Be64(impl_->next_id.load()));
+  DOCKET_RETURN_IF_ERROR(FromRocks(impl_->db->Write(rocksdb::WriteOptions(), &batch), "write"));
+  last_sequence_ = seq;
+  return seq;
+}
+
+Status DocStore::Sync() {
+  if (impl_->read_only) {
+    return Status::OK();
+  }
+  return FromRocks(impl_->db->FlushWAL(/*sync=*/true), "syncing the write-ahead log");
+}
+
+Result<Item> DocStore::GetItem(ItemId id) const {
+  std::string value;
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kItems, Be64(id), &value, "item " + std::to_string(id)));
+  return ParseStored<Item>(value, "item " + std::to_string(id), ItemFromJson);
+}
+
+Result<std::string> DocStore::GetNative(const std::string& sha256) const {
+  std::string value;
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kNatives, sha256, &value, "native " + sha256));
+  return value;
+}
+
+bool DocStore::HasNative(const std::string& sha256) const {
+  rocksdb::PinnableSlice value;
+  std::string unused;
+  if (!impl_->db->KeyMayExist(rocksdb::ReadOptions(), impl_->cf(kNatives), sha256, &unused)) {
+    return false;
+  }
+  return impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(kNatives), sha256, &value).ok();
+}
+
+Result<ItemId> DocStore::FindByContent(const std::string& sha256) const {
+  std::string value;
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kContent, sha256, &value, "content " + sha256));
+  return FromBe64(value);
+}
+
+Result<SourceRecord> DocStore::GetSource(const std::string& sha256) const {
+  std::string value;
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kSources, sha256, &value, "source " + sha256));
+  return ParseStored<SourceRecord>(value, "source " + sha256, SourceFromJson);
+}
+
+Result<std::vector<ItemId>> DocStore::GetChildren(ItemId parent) const {
+  std::vector<ItemId> children;
+  const std::string prefix = Be64(parent);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kChildren)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    children.push_back(FromBe64(it->key().ToStringView(), 8));
+  }
+  DOCKET_RETURN_IF_ERROR(FromRocks(it->status(), "listing children"));
+  return children;
+}
+
+Status DocStore::ForEachLogRecord(
+    uint64_t after, const std::function<Status(uint64_t, const std::vector<ItemId>&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kLog)));
+  for (it->Seek(Be64(after + 1)); it->Valid(); it->Next()) {
+    const std::string_view value = it->value().ToStringView();
+    std::vector<ItemId> ids;
+    for (size_t offset = 0; offset + 8 <= value.size(); offset += 8) {
+      ids.push_back(FromBe64(value, offset));
+    }
+    DOCKET_RETURN_IF_ERROR(fn(FromBe64(it->key().ToStringView()), ids));
+  }
+  return FromRocks(it->status(), "reading the ingest log");
+}
+
+Status DocStore::ForEachItem(const std::function<bool(const Item&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kItems)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto item = ParseStored<Item>(it->value().ToString(), "item", ItemFromJson);
+    if (!item.ok()) {
+      return item.error();
+    }
+    if (!fn(*item)) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), "listing items");
+}
+
+}  // namespace docket

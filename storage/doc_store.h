@@ -35,7 +35,7 @@ struct SourceRecord {
   std::string sha256;  // of the whole file: the key
   std::string path;    // as given on the command line
   std::string custodian;
-  uint64_t items = 0;  // items stored from it
+  uint64_t items = 0;     // items stored from it
   bool complete = false;  // every member was processed; a re-ingest can skip the file
   UtcMillis ingested_at = 0;
 };
@@ -63,6 +63,10 @@ class DocStore {
   /// Writes `set` atomically and returns its ingest-log sequence number.
   Result<uint64_t> Write(const WriteSet& set);
 
+  /// Makes every write so far durable on disk (fsync of the write-ahead log). Called before the
+  /// search index commits, so Xapian never records a sequence the store could lose.
+  Status Sync();
+
   Result<Item> GetItem(ItemId id) const;
   Result<std::string> GetNative(const std::string& sha256) const;
   bool HasNative(const std::string& sha256) const;
@@ -76,8 +80,8 @@ class DocStore {
   uint64_t last_sequence() const { return last_sequence_.load(); }
 
   /// Calls `fn(seq, index_ids)` for each log record with sequence > `after`, in order.
-  Status ForEachLogRecord(uint64_t after,
-                          const std::function<Status(uint64_t, const std::vector<ItemId>&)>& fn) const;
+  Status ForEachLogRecord(
+      uint64_t after, const std::function<Status(uint64_t, const std::vector<ItemId>&)>& fn) const;
   /// Calls `fn(item)` for every item in id order until it returns false.
   Status ForEachItem(const std::function<bool(const Item&)>& fn) const;
 

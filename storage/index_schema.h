@@ -23,10 +23,10 @@ inline constexpr std::string_view kPrefixFrom = "XFROM";
 inline constexpr std::string_view kPrefixTo = "XTO";
 inline constexpr std::string_view kPrefixParticipant = "XPART";
 // Boolean filters.
-inline constexpr std::string_view kPrefixKind = "XKIND";            // ItemKindName()
-inline constexpr std::string_view kPrefixCustodian = "XCUST";       // normalised custodian name
-inline constexpr std::string_view kPrefixIndexState = "XSTATE";     // IndexStateName()
-inline constexpr std::string_view kPrefixFileExtension = "XEXT";    // "eml", "docx", ...
+inline constexpr std::string_view kPrefixKind = "XKIND";          // ItemKindName()
+inline constexpr std::string_view kPrefixCustodian = "XCUST";     // normalised custodian name
+inline constexpr std::string_view kPrefixIndexState = "XSTATE";   // IndexStateName()
+inline constexpr std::string_view kPrefixFileExtension = "XEXT";  // "eml", "docx", ...
 
 // Value slots (sortable_serialise'd numbers unless noted).
 enum ValueSlot : uint32_t {

@@ -26,9 +26,9 @@ std::string_view ItemKindName(ItemKind kind) {
 }
 
 std::optional<ItemKind> ParseItemKind(std::string_view name) {
-  for (ItemKind kind : {ItemKind::kContainer, ItemKind::kImConversation, ItemKind::kMeeting,
-                        ItemKind::kImMessage, ItemKind::kEmail, ItemKind::kAttachment,
-                        ItemKind::kFile}) {
+  for (ItemKind kind :
+       {ItemKind::kContainer, ItemKind::kImConversation, ItemKind::kMeeting, ItemKind::kImMessage,
+        ItemKind::kEmail, ItemKind::kAttachment, ItemKind::kFile}) {
     if (name == ItemKindName(kind)) {
       return kind;
     }

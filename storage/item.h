@@ -22,7 +22,7 @@ using ItemId = uint64_t;
 inline constexpr ItemId kNoItem = 0;
 
 enum class ItemKind : uint8_t {
-  kContainer = 0,  // an archive or folder we opened; its members are items of their own
+  kContainer = 0,       // an archive or folder we opened; its members are items of their own
   kImConversation = 1,  // an Export-CsArchivingData p2p session: one searchable conversation
   kMeeting = 2,         // an Export-CsArchivingData conference session (_conf.eml)
   kImMessage = 3,       // one line of a conversation or meeting (child record, not indexed alone)
@@ -48,7 +48,7 @@ std::string_view IndexStateName(IndexState state);
 struct ConversationMessage {
   std::string sender;  // normalised SIP address ("alice@contoso.com")
   UtcMillis sent = 0;
-  std::string text;  // plain text, NFC
+  std::string text;       // plain text, NFC
   bool is_event = false;  // join/leave/subject change: a system event, not someone's words
 };
 
@@ -64,18 +64,18 @@ struct Item {
   std::string media_type;  // "message/rfc822", "application/zip", ...
   std::string custodian;   // whose data this is, as given to `docket ingest --custodian`
 
-  std::string title;  // subject of a conversation, meeting or email
-  std::string from;   // normalised sender / session initiator / organizer
+  std::string title;                      // subject of a conversation, meeting or email
+  std::string from;                       // normalised sender / session initiator / organizer
   std::vector<std::string> to;            // normalised recipients
   std::vector<std::string> participants;  // everyone in the conversation, from and to included
-  UtcMillis sent = 0;  // session start or Date: header; 0 when unknown
-  UtcMillis last_activity = 0;  // last message time of a conversation (SharePoint Write)
-  std::string session_id;   // Lync Session-Id header
-  std::string message_id;   // RFC 5322 Message-ID, when present
+  UtcMillis sent = 0;                     // session start or Date: header; 0 when unknown
+  UtcMillis last_activity = 0;            // last message time of a conversation (SharePoint Write)
+  std::string session_id;                 // Lync Session-Id header
+  std::string message_id;                 // RFC 5322 Message-ID, when present
 
-  uint64_t size = 0;    // bytes of the native
-  std::string sha256;   // hex SHA-256 of the native; natives are stored under it
-  std::string text;     // extracted plain text (NFC), what the index is built from
+  uint64_t size = 0;   // bytes of the native
+  std::string sha256;  // hex SHA-256 of the native; natives are stored under it
+  std::string text;    // extracted plain text (NFC), what the index is built from
   std::vector<ConversationMessage> messages;  // conversation lines, in document order
   uint32_t message_count = 0;
   uint32_t attachment_count = 0;

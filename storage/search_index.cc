@@ -1,2 +1,181 @@
-// search_index: implementation in progress.
+/** @file
+ *  @brief Xapian documents built from items; the only storage TU that includes <xapian.h>.
+ *
+ *  Document layout (storage/index_schema.h names every prefix and slot):
+ *    data            decimal item id (cells come from the DocStore, the truth)
+ *    Q<id>           unique id, so Apply() replaces and replay is idempotent
+ *    title words     unprefixed and S-prefixed at the same positions
+ *    body words      unprefixed, after a position gap (phrases never span fields)
+ *    file name words unprefixed, after another gap (keeps unindexed items findable by name)
+ *    XFROM/XTO/XPART TextAnalyzer::AddressTerms of each address
+ *    XKIND XCUST XSTATE XEXT  boolean filters
+ *    slots           sent, size, last activity (sortable_serialise)
+ */
 #include "storage/search_index.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "storage/index_schema.h"
+#include "storage/text_analyzer.h"
+
+namespace docket {
+namespace {
+
+constexpr size_t kXapianMaxTermBytes = 245;
+
+void AddTerm(Xapian::Document* doc, std::string_view prefix, const std::string& term) {
+  if (term.empty() || prefix.size() + term.size() > kXapianMaxTermBytes) {
+    return;
+  }
+  doc->add_term(std::string(prefix) + term);
+}
+
+void AddBoolean(Xapian::Document* doc, std::string_view prefix, const std::string& term) {
+  if (term.empty() || prefix.size() + term.size() > kXapianMaxTermBytes) {
+    return;
+  }
+  doc->add_boolean_term(std::string(prefix) + term);
+}
+
+// Adds the analysed words of `text` starting at *pos; optional second prefix at the same
+// positions (title words are also S-prefixed).
+void AddText(Xapian::Document* doc, TextAnalyzer& analyzer, std::string_view text,
+             Xapian::termpos* pos, std::string_view also_prefix = {}) {
+  for (const auto& token : analyzer.Tokenize(text)) {
+    ++*pos;
+    if (token.term.size() > kXapianMaxTermBytes - 8) {
+      continue;
+    }
+    doc->add_posting(token.term, *pos);
+    if (!also_prefix.empty()) {
+      doc->add_posting(std::string(also_prefix) + token.term, *pos);
+    }
+  }
+  *pos += schema::kFieldPositionGap;
+}
+
+std::string Extension(std::string_view file_name) {
+  const size_t dot = file_name.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 >= file_name.size() || file_name.size() - dot > 12) {
+    return {};
+  }
+  std::string ext(file_name.substr(dot + 1));
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+}  // namespace
+
+bool IsSearchable(const Item& item) {
+  switch (item.kind) {
+    case ItemKind::kImMessage:
+    case ItemKind::kAttachment:
+      return item.state == IndexState::kUnindexed;  // otherwise folded into the parent
+    case ItemKind::kContainer:
+      return item.state != IndexState::kIndexed;  // a damaged archive must stay findable
+    default:
+      return true;
+  }
+}
+
+struct SearchIndex::Impl {
+  Xapian::WritableDatabase db;
+};
+
+SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SearchIndex::~SearchIndex() {
+  try {
+    impl_->db.close();  // uncommitted changes are discarded; the log replays them
+  } catch (const Xapian::Error&) {
+    // Closing can only fail on I/O; nothing more can be done in a destructor.
+  }
+}
+
+Result<std::unique_ptr<SearchIndex>> SearchIndex::OpenWritable(const std::filesystem::path& dir) {
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN);
+    return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Status::IOError("the search index at " + dir.string() +
+                           " is in use by another writer: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("opening search index " + dir.string() + ": " + e.get_description());
+  }
+}
+
+Status SearchIndex::Apply(const Item& item, TextAnalyzer& analyzer) {
+  if (!IsSearchable(item)) {
+    return Status::OK();
+  }
+  try {
+    Xapian::Document doc;
+    const std::string id_term = std::string(schema::kPrefixItemId) + std::to_string(item.id);
+    doc.set_data(std::to_string(item.id));
+    doc.add_boolean_term(id_term);
+
+    Xapian::termpos pos = 0;
+    AddText(&doc, analyzer, item.title, &pos, schema::kPrefixSubject);
+    AddText(&doc, analyzer, item.text, &pos);
+    AddText(&doc, analyzer, item.file_name, &pos);
+
+    for (const auto& term : analyzer.AddressTerms(item.from)) {
+      AddTerm(&doc, schema::kPrefixFrom, term);
+      AddTerm(&doc, schema::kPrefixParticipant, term);
+    }
+    for (const auto& to : item.to) {
+      for (const auto& term : analyzer.AddressTerms(to)) {
+        AddTerm(&doc, schema::kPrefixTo, term);
+        AddTerm(&doc, schema::kPrefixParticipant, term);
+      }
+    }
+    for (const auto& participant : item.participants) {
+      for (const auto& term : analyzer.AddressTerms(participant)) {
+        AddTerm(&doc, schema::kPrefixParticipant, term);
+      }
+    }
+    AddBoolean(&doc, schema::kPrefixKind, std::string(ItemKindName(item.kind)));
+    AddBoolean(&doc, schema::kPrefixIndexState, std::string(IndexStateName(item.state)));
+    if (!item.custodian.empty()) {
+      AddBoolean(&doc, schema::kPrefixCustodian, analyzer.Normalize(item.custodian));
+    }
+    AddBoolean(&doc, schema::kPrefixFileExtension, Extension(item.file_name));
+
+    doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
+    doc.add_value(schema::kSlotSize, Xapian::sortable_serialise(static_cast<double>(item.size)));
+    const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent;
+    doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
+
+    impl_->db.replace_document(id_term, doc);
+    return Status::OK();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("indexing item " + std::to_string(item.id) + ": " + e.get_description());
+  }
+}
+
+Status SearchIndex::Commit(uint64_t applied_seq) {
+  try {
+    impl_->db.set_metadata(std::string(schema::kMetaAppliedSeq), std::to_string(applied_seq));
+    impl_->db.commit();
+    return Status::OK();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("committing the search index: " + e.get_description());
+  }
+}
+
+uint64_t SearchIndex::applied_seq() const {
+  try {
+    const std::string value = impl_->db.get_metadata(std::string(schema::kMetaAppliedSeq));
+    return value.empty() ? 0 : std::stoull(value);
+  } catch (const std::exception&) {
+    return 0;  // unreadable metadata: replay everything, which is always safe
+  }
+}
+
+uint64_t SearchIndex::document_count() const { return impl_->db.get_doccount(); }
+
+}  // namespace docket

@@ -47,7 +47,8 @@ class TextAnalyzer {
 
   /// The terms under which an address field is indexed and matched: the whole normalised
   /// address, its local part, its domain, and the words of a display name
-  /// ("Alice Smith <sip:Alice@Contoso.com>" -> alice@contoso.com, alice, contoso.com, alice, smith).
+  /// ("Alice Smith <sip:Alice@Contoso.com>" -> alice@contoso.com, alice, contoso.com, alice,
+  /// smith).
   std::vector<std::string> AddressTerms(std::string_view address);
 
   /// "sip:Alice@Contoso.COM" / "Alice <alice@contoso.com>" -> "alice@contoso.com". Text without

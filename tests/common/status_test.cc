@@ -1,6 +1,7 @@
 // Tests for common/status.h and common/result.h.
-#include "common/result.h"
 #include "common/status.h"
+
+#include "common/result.h"
 #include "tests/support/test_env.h"
 
 namespace docket {
