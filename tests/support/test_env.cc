@@ -23,9 +23,9 @@ TempDir::TempDir() {
       c = '_';
     }
   }
-  path_ = std::filesystem::path(tmp != nullptr ? tmp : "/tmp") /
-          ("docket-test-" + name + "-" + std::to_string(getpid()) + "-" +
-           std::to_string(counter++));
+  path_ =
+      std::filesystem::path(tmp != nullptr ? tmp : "/tmp") /
+      ("docket-test-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(path_);
   std::filesystem::create_directories(path_);
 }

@@ -1,0 +1,540 @@
+/** @file
+ *  @brief From files and archives to stored, indexed items; see ingest_pipeline.h.
+ *
+ *  Each family (a conversation and its lines, an email and its attachments, a container) is one
+ *  WriteSet, so a crash never leaves half a family in the store. Containers are written after
+ *  their members because only then is it known whether the whole archive could be read.
+ */
+#include "indexer/ingest_pipeline.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <vector>
+
+#include "common/hashing.h"
+#include "indexer/archive_reader.h"
+#include "indexer/charset_converter.h"
+#include "indexer/html_text.h"
+#include "indexer/lync_session_parser.h"
+#include "indexer/mime_parser.h"
+#include "storage/commit_coordinator.h"
+#include "storage/search_index.h"
+
+namespace docket {
+namespace {
+
+constexpr size_t kSniffBytes = 8192;
+
+std::string LastComponent(std::string_view ipath) {
+  const size_t slash = ipath.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? ipath : ipath.substr(slash + 1));
+}
+
+std::string LowerExtension(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) {
+    return {};
+  }
+  std::string ext(name.substr(dot + 1));
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+std::string MediaTypeFor(std::string_view name) {
+  const std::string ext = LowerExtension(name);
+  if (ext == "zip") return "application/zip";
+  if (ext == "gz" || ext == "tgz") return "application/gzip";
+  if (ext == "tar") return "application/x-tar";
+  if (ext == "7z") return "application/x-7z-compressed";
+  if (ext == "eml") return "message/rfc822";
+  if (ext == "txt" || ext == "log") return "text/plain";
+  if (ext == "csv") return "text/csv";
+  if (ext == "htm" || ext == "html") return "text/html";
+  return "application/octet-stream";
+}
+
+bool IsTextType(std::string_view media_type, std::string_view name) {
+  if (media_type.substr(0, 5) == "text/") {
+    return true;
+  }
+  static constexpr std::string_view kTextExtensions[] = {"txt", "csv", "log",  "md",  "json",
+                                                         "xml", "htm", "html", "ics", "vcf"};
+  const std::string ext = LowerExtension(name);
+  return std::find(std::begin(kTextExtensions), std::end(kTextExtensions), ext) !=
+         std::end(kTextExtensions);
+}
+
+bool IsHtml(std::string_view media_type, std::string_view name) {
+  const std::string ext = LowerExtension(name);
+  return media_type == "text/html" || ext == "htm" || ext == "html";
+}
+
+// An RFC 5322 message: named .eml, or opening with header lines that include a mail header.
+bool LooksLikeMime(std::string_view bytes, std::string_view name) {
+  const std::string ext = LowerExtension(name);
+  if (ext == "eml" || ext == "mht" || ext == "mhtml") {
+    return true;
+  }
+  const std::string_view head = bytes.substr(0, kSniffBytes);
+  const size_t colon = head.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 76) {
+    return false;
+  }
+  for (size_t i = 0; i < colon; ++i) {
+    const char c = head[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) {
+      return false;
+    }
+  }
+  for (std::string_view header : {"\nFrom:", "\nDate:", "\nSubject:", "\nMIME-Version:"}) {
+    if (head.find(header) != std::string_view::npos ||
+        head.substr(0, header.size() - 1) == header.substr(1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string JoinReasons(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::string out;
+  for (const auto* list : {&a, &b}) {
+    for (const auto& reason : *list) {
+      if (!out.empty()) {
+        out += "; ";
+      }
+      out += reason;
+    }
+  }
+  return out;
+}
+
+Status ReadFile(const std::filesystem::path& path, uint64_t limit, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::IOError("cannot read " + path.string());
+  }
+  out->clear();
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    out->append(buffer, static_cast<size_t>(in.gcount()));
+    if (out->size() > limit) {
+      return Status::ResourceExhausted(path.string() + " is larger than " + std::to_string(limit) +
+                                       " bytes");
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::string> HashFile(const std::filesystem::path& path, std::string* head) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::IOError("cannot read " + path.string());
+  }
+  Sha256Hasher hasher;
+  char buffer[1 << 16];
+  head->clear();
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    const std::string_view block(buffer, static_cast<size_t>(in.gcount()));
+    if (head->size() < kSniffBytes) {
+      head->append(block.substr(0, kSniffBytes - head->size()));
+    }
+    hasher.Update(block);
+  }
+  if (in.bad()) {
+    return Status::IOError("error reading " + path.string());
+  }
+  return hasher.FinishHex();
+}
+
+}  // namespace
+
+struct IngestPipeline::Family {
+  WriteSet set;
+};
+
+IngestPipeline::IngestPipeline(CommitCoordinator& coordinator, IngestOptions options)
+    : coordinator_(coordinator), options_(std::move(options)) {}
+
+IngestPipeline::~IngestPipeline() = default;
+
+Item IngestPipeline::NewItem(ItemKind kind, const std::string& ipath, ItemId parent) {
+  Item item;
+  item.id = coordinator_.store().AllocateId();
+  item.kind = kind;
+  item.ipath = ipath;
+  item.parent_id = parent;
+  item.custodian = options_.custodian;
+  item.file_name = LastComponent(ipath);
+  item.media_type = MediaTypeFor(item.file_name);
+  return item;
+}
+
+Status IngestPipeline::Store(Family& family) {
+  for (const Item& item : family.set.items) {
+    if (item.kind == ItemKind::kImMessage) {
+      ++stats_.messages;
+    } else {
+      ++stats_.items;
+    }
+    if (item.state == IndexState::kUnindexed) {
+      ++stats_.unindexed;
+    } else if (item.state == IndexState::kPartiallyIndexed) {
+      ++stats_.partially_indexed;
+    }
+    if (IsSearchable(item)) {
+      family.set.index_ids.push_back(item.id);
+    }
+  }
+  auto written = coordinator_.Write(family.set);
+  if (!written.ok()) {
+    return written.error();
+  }
+  if (progress_ && !family.set.items.empty()) {
+    progress_(stats_, family.set.items.front().ipath);
+  }
+  return Status::OK();
+}
+
+Status IngestPipeline::StoreUnindexed(Item item, std::string native, const std::string& reason) {
+  item.state = IndexState::kUnindexed;
+  item.state_reason = reason;
+  Family family;
+  if (!native.empty()) {
+    item.size = native.size();
+    if (item.sha256.empty()) {
+      item.sha256 = Sha256Hex(native);
+    }
+    family.set.natives.emplace_back(item.sha256, std::move(native));
+  }
+  family.set.items.push_back(std::move(item));
+  return Store(family);
+}
+
+Status IngestPipeline::IngestPath(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return Status::NotFound("no such file or folder: " + path.string());
+  }
+  if (!std::filesystem::is_directory(status)) {
+    return IngestFile(path, path.filename().string());
+  }
+  std::vector<std::filesystem::path> files;
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           path, std::filesystem::directory_options::skip_permission_denied, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      files.push_back(it->path());
+    }
+  }
+  if (ec) {
+    return Status::IOError("cannot walk " + path.string() + ": " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  // Items in a folder are named from the folder's own name down: "mail/2013/x.eml".
+  std::filesystem::path absolute = std::filesystem::absolute(path).lexically_normal();
+  if (absolute.filename().empty()) {
+    absolute = absolute.parent_path();
+  }
+  const std::string root = absolute.filename().string();
+  for (const auto& file : files) {
+    const std::string ipath = root + "/" + file.lexically_relative(path).generic_string();
+    DOCKET_RETURN_IF_ERROR(IngestFile(file, ipath));
+  }
+  return Status::OK();
+}
+
+Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::string& ipath) {
+  std::string head;
+  auto sha = HashFile(path, &head);
+  if (!sha.ok()) {
+    return sha.error();
+  }
+  ++stats_.sources;
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  stats_.bytes += ec ? 0 : size;
+
+  if (auto known = coordinator_.store().GetSource(*sha); known.ok() && known->complete) {
+    stats_.duplicates += known->items;  // the whole file was ingested before
+    return Status::OK();
+  }
+  const uint64_t items_before = stats_.items + stats_.messages;
+
+  if (LooksLikeArchive(head, path.filename().string())) {
+    Item container = NewItem(ItemKind::kContainer, ipath, kNoItem);
+    container.size = size;
+    container.sha256 = *sha;
+    DOCKET_RETURN_IF_ERROR(IngestArchive({}, &path, std::move(container), 0));
+  } else {
+    std::string bytes;
+    const Status read = ReadFile(path, options_.limits.max_entry_bytes, &bytes);
+    if (read.code() == StatusCode::kResourceExhausted) {
+      Item item = NewItem(ItemKind::kFile, ipath, kNoItem);
+      item.size = size;
+      item.sha256 = *sha;
+      DOCKET_RETURN_IF_ERROR(StoreUnindexed(std::move(item), {}, read.message()));
+    } else {
+      DOCKET_RETURN_IF_ERROR(read);
+      DOCKET_RETURN_IF_ERROR(IngestLeaf(std::move(bytes), ipath, kNoItem));
+    }
+  }
+
+  SourceRecord source;
+  source.sha256 = *sha;
+  source.path = path.string();
+  source.custodian = options_.custodian;
+  source.items = stats_.items + stats_.messages - items_before;
+  source.complete = true;
+  Family record;
+  record.set.source = source;
+  return coordinator_.Write(record.set).status();
+}
+
+Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesystem::path* file,
+                                     Item container, int depth) {
+  // `in_memory` holds a nested archive's bytes; it outlives the reader and is the native kept
+  // if the archive turns out damaged.
+  auto reader = file != nullptr
+                    ? ArchiveReader::OpenFile(*file, options_.limits)
+                    : ArchiveReader::OpenMemory(in_memory, options_.limits, container.file_name);
+  Status failure;
+  if (!reader.ok()) {
+    failure = reader.error();
+  } else {
+    for (;;) {
+      ArchiveEntry entry;
+      auto next = (*reader)->Next(&entry);
+      if (!next.ok()) {
+        failure = next.error();
+        break;
+      }
+      if (!*next) {
+        break;
+      }
+      const std::string member_ipath = container.ipath + "!/" + entry.path;
+      const std::string_view head = std::string_view(entry.bytes).substr(0, kSniffBytes);
+      if (!LooksLikeArchive(head, entry.path)) {
+        DOCKET_RETURN_IF_ERROR(IngestLeaf(std::move(entry.bytes), member_ipath, container.id));
+        continue;
+      }
+      Item nested = NewItem(ItemKind::kContainer, member_ipath, container.id);
+      nested.size = entry.bytes.size();
+      nested.sha256 = Sha256Hex(entry.bytes);
+      if (coordinator_.store().FindByContent(nested.sha256).ok()) {
+        ++stats_.duplicates;
+        continue;
+      }
+      if (depth + 1 >= options_.limits.max_depth) {
+        const std::string reason =
+            "archive nested deeper than " + std::to_string(options_.limits.max_depth) + " levels";
+        DOCKET_RETURN_IF_ERROR(StoreUnindexed(std::move(nested), std::move(entry.bytes), reason));
+        continue;
+      }
+      DOCKET_RETURN_IF_ERROR(
+          IngestArchive(std::move(entry.bytes), nullptr, std::move(nested), depth + 1));
+    }
+  }
+  if (failure.ok()) {
+    Family family;
+    family.set.items.push_back(std::move(container));
+    return Store(family);
+  }
+  // A damaged archive is itself an unindexed item; the members read before the damage stay.
+  reader = Status::Internal("closed");  // release the reader before its bytes move
+  std::string native = std::move(in_memory);
+  std::string reason = failure.message();
+  if (native.empty() && file != nullptr) {
+    const Status read = ReadFile(*file, options_.max_unindexed_native_bytes, &native);
+    if (!read.ok()) {
+      native.clear();
+      reason += " (native not kept: " + read.message() + ")";
+    }
+  }
+  const std::string sha = container.sha256;
+  container.sha256.clear();  // recomputed from the kept native by StoreUnindexed
+  Item item = std::move(container);
+  if (native.empty()) {
+    item.sha256 = sha;
+  }
+  return StoreUnindexed(std::move(item), std::move(native), reason);
+}
+
+Status IngestPipeline::IngestLeaf(std::string bytes, const std::string& ipath, ItemId parent) {
+  const std::string sha = Sha256Hex(bytes);
+  if (coordinator_.store().FindByContent(sha).ok()) {
+    ++stats_.duplicates;
+    return Status::OK();
+  }
+  const std::string name = LastComponent(ipath);
+  if (LooksLikeMime(bytes, name)) {
+    return IngestMime(std::move(bytes), ipath, parent);
+  }
+  Item item = NewItem(ItemKind::kFile, ipath, parent);
+  item.sha256 = sha;
+  item.size = bytes.size();
+  if (!IsTextType(item.media_type, name)) {
+    return StoreUnindexed(std::move(item), std::move(bytes),
+                          "no text extractor for this file type (" + item.media_type + ")");
+  }
+  auto decoded = ConvertToUtf8(bytes, "");
+  if (!decoded.ok()) {
+    return StoreUnindexed(std::move(item), std::move(bytes), decoded.error().message());
+  }
+  item.text = IsHtml(item.media_type, name) ? HtmlToText(decoded->utf8) : decoded->utf8;
+  item.title = name;
+  if (!decoded->warning.empty()) {
+    item.state = IndexState::kPartiallyIndexed;
+    item.state_reason = decoded->warning;
+  }
+  Family family;
+  family.set.natives.emplace_back(sha, std::move(bytes));
+  family.set.items.push_back(std::move(item));
+  return Store(family);
+}
+
+Status IngestPipeline::IngestMime(std::string bytes, const std::string& ipath, ItemId parent) {
+  const std::string name = LastComponent(ipath);
+  const std::string sha = Sha256Hex(bytes);
+  auto parsed = ParseMime(bytes);
+  if (!parsed.ok()) {
+    Item item = NewItem(ItemKind::kFile, ipath, parent);
+    item.sha256 = sha;
+    return StoreUnindexed(std::move(item), std::move(bytes),
+                          "not a readable MIME message: " + parsed.error().message());
+  }
+  const MimeMessage& mime = *parsed;
+  Family family;
+
+  if (IsLyncSession(mime, name)) {
+    const auto file_name = ParseLyncFileName(name);
+    auto session = ParseLyncSession(mime, name);
+    const bool conference =
+        session.ok() ? session->conference : (file_name && file_name->conference);
+    Item conv = NewItem(conference ? ItemKind::kMeeting : ItemKind::kImConversation, ipath, parent);
+    conv.sha256 = sha;
+    conv.size = bytes.size();
+    conv.media_type = "message/rfc822";
+    if (!session.ok()) {
+      conv.title = mime.subject;
+      conv.from = mime.from;
+      conv.to = mime.to;
+      conv.sent = mime.date;
+      conv.session_id = mime.session_id;
+      conv.text = mime.text_body;
+      return StoreUnindexed(std::move(conv), std::move(bytes),
+                            "IM transcript could not be read: " + session.error().message());
+    }
+    conv.title = session->subject;
+    conv.from = session->from;
+    conv.to = session->to;
+    conv.participants = session->participants;
+    conv.sent = session->start;
+    conv.last_activity = session->start;
+    conv.session_id = session->session_id;
+    conv.message_count = static_cast<uint32_t>(session->messages.size());
+    const std::string reason = JoinReasons(mime.warnings, session->warnings);
+    if (!reason.empty()) {
+      conv.state = IndexState::kPartiallyIndexed;
+      conv.state_reason = reason;
+    }
+    uint32_t seq = 0;
+    for (const ConversationMessage& message : session->messages) {
+      Item line = NewItem(ItemKind::kImMessage, ipath + "#" + std::to_string(++seq), conv.id);
+      line.file_name.clear();
+      line.media_type = "text/plain";
+      line.from = message.sender;
+      line.sent = message.sent;
+      line.text = message.text;
+      line.title = message.is_event ? "event" : "";
+      conv.last_activity = std::max(conv.last_activity, message.sent);
+      conv.text += message.sender;
+      conv.text += ": ";
+      conv.text += message.text;
+      conv.text += '\n';
+      family.set.items.push_back(std::move(line));
+    }
+    family.set.natives.emplace_back(sha, std::move(bytes));
+    family.set.items.insert(family.set.items.begin(), std::move(conv));
+    return Store(family);
+  }
+
+  Item email = NewItem(ItemKind::kEmail, ipath, parent);
+  email.sha256 = sha;
+  email.size = bytes.size();
+  email.media_type = "message/rfc822";
+  email.title = mime.subject;
+  email.from = mime.from;
+  email.to = mime.to;
+  email.participants = mime.to;
+  email.participants.insert(email.participants.end(), mime.cc.begin(), mime.cc.end());
+  email.sent = mime.date;
+  email.last_activity = mime.date;
+  email.message_id = mime.message_id;
+  email.session_id = mime.session_id;
+  email.text = mime.text_body;
+  std::vector<std::string> reasons = mime.warnings;
+  uint32_t index = 0;
+  for (const MimeAttachment& attachment : mime.attachments) {
+    ++index;
+    Item child =
+        NewItem(ItemKind::kAttachment, ipath + "!/attachment/" + std::to_string(index), email.id);
+    child.file_name = attachment.file_name;
+    child.title = attachment.file_name;
+    child.media_type = attachment.media_type;
+    child.size = attachment.bytes.size();
+    child.sha256 = Sha256Hex(attachment.bytes);
+    std::string text;
+    if (attachment.media_type == "message/rfc822") {
+      if (auto inner = ParseMime(attachment.bytes); inner.ok()) {
+        text = inner->subject + "\n" + inner->text_body;
+      }
+    } else if (IsTextType(attachment.media_type, attachment.file_name)) {
+      if (auto decoded = ConvertToUtf8(attachment.bytes, ""); decoded.ok()) {
+        text = IsHtml(attachment.media_type, attachment.file_name) ? HtmlToText(decoded->utf8)
+                                                                   : decoded->utf8;
+      }
+    }
+    if (text.empty() && !attachment.bytes.empty()) {
+      child.state = IndexState::kUnindexed;
+      child.state_reason = "no text extractor for " + attachment.media_type + " yet";
+      reasons.push_back("attachment '" + attachment.file_name + "' (" + attachment.media_type +
+                        ") not indexed");
+    } else {
+      child.text = text;
+      email.text += "\n\n" + attachment.file_name + "\n" + text;
+    }
+    family.set.natives.emplace_back(child.sha256, attachment.bytes);
+    family.set.items.push_back(std::move(child));
+  }
+  email.attachment_count = index;
+  if (!reasons.empty()) {
+    email.state = IndexState::kPartiallyIndexed;
+    email.state_reason = JoinReasons(reasons, {});
+  }
+  family.set.natives.emplace_back(sha, std::move(bytes));
+  family.set.items.insert(family.set.items.begin(), std::move(email));
+  return Store(family);
+}
+
+Status IngestPipeline::Finish() { return coordinator_.Flush(); }
+
+std::string FormatIngestSummary(const IngestStats& stats, double seconds) {
+  char buf[512];
+  const double rate = seconds > 0 ? static_cast<double>(stats.items) / seconds : 0.0;
+  std::snprintf(buf, sizeof buf,
+                "summary items=%llu messages=%llu bytes=%llu unindexed=%llu partially_indexed=%llu "
+                "duplicates=%llu seconds=%.2f items_per_s=%.1f",
+                static_cast<unsigned long long>(stats.items),
+                static_cast<unsigned long long>(stats.messages),
+                static_cast<unsigned long long>(stats.bytes),
+                static_cast<unsigned long long>(stats.unindexed),
+                static_cast<unsigned long long>(stats.partially_indexed),
+                static_cast<unsigned long long>(stats.duplicates), seconds, rate);
+  return buf;
+}
+
+}  // namespace docket

@@ -1,0 +1,286 @@
+/** @file
+ *  @brief GMime 3 adapter: walks the MIME tree, decodes transfer encodings, hands charsets to
+ *         ICU.
+ */
+#include "indexer/mime_parser.h"
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "indexer/charset_converter.h"
+#include "indexer/html_text.h"
+
+namespace docket {
+namespace {
+
+// Deepest multipart / message nesting we walk; deeper parts are skipped with a warning.
+constexpr int kMaxMimeDepth = 64;
+
+void InitGMimeOnce() {
+  static std::once_flag once;
+  // Never shut down: other threads may be parsing while the process exits.
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+// g_object_unref on scope exit.
+template <typename T>
+struct GObjectPtr {
+  T* ptr = nullptr;
+  explicit GObjectPtr(T* p) : ptr(p) {}
+  ~GObjectPtr() {
+    if (ptr != nullptr) {
+      g_object_unref(ptr);
+    }
+  }
+  GObjectPtr(const GObjectPtr&) = delete;
+  GObjectPtr& operator=(const GObjectPtr&) = delete;
+  T* get() const { return ptr; }
+};
+
+std::string TakeGString(char* s) {
+  if (s == nullptr) {
+    return {};
+  }
+  std::string out(s);
+  g_free(s);
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string HeaderValue(GMimeObject* object, const char* name) {
+  if (object == nullptr) {
+    return {};
+  }
+  const char* value = g_mime_object_get_header(object, name);
+  return value == nullptr ? std::string() : Trim(value);
+}
+
+void AppendAddresses(InternetAddressList* list, std::vector<std::string>* out) {
+  if (list == nullptr) {
+    return;
+  }
+  int n = internet_address_list_length(list);
+  for (int i = 0; i < n; ++i) {
+    InternetAddress* address = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_GROUP(address)) {
+      AppendAddresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(address)), out);
+      continue;
+    }
+    std::string text = TakeGString(internet_address_to_string(address, nullptr, FALSE));
+    if (!text.empty()) {
+      out->push_back(std::move(text));
+    }
+  }
+}
+
+// Decoded content of a leaf part (transfer encoding undone; charset untouched).
+std::string PartBytes(GMimePart* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (content == nullptr) {
+    return {};
+  }
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new());
+  g_mime_data_wrapper_write_to_stream(content, stream.get());
+  GByteArray* array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
+  if (array == nullptr || array->len == 0) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(array->data), array->len);
+}
+
+std::string ObjectBytes(GMimeObject* object) {
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new());
+  g_mime_object_write_to_stream(object, nullptr, stream.get());
+  GByteArray* array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
+  if (array == nullptr || array->len == 0) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(array->data), array->len);
+}
+
+std::string MediaType(GMimeObject* object) {
+  GMimeContentType* type = g_mime_object_get_content_type(object);
+  if (type == nullptr) {
+    return "application/octet-stream";
+  }
+  return Lower(TakeGString(g_mime_content_type_get_mime_type(type)));
+}
+
+class Walker {
+ public:
+  explicit Walker(MimeMessage* message) : message_(message) {}
+
+  void Walk(GMimeObject* object, int depth) {
+    if (object == nullptr) {
+      return;
+    }
+    if (depth > kMaxMimeDepth) {
+      if (!warned_depth_) {
+        message_->warnings.push_back("MIME parts nested deeper than " +
+                                     std::to_string(kMaxMimeDepth) + " levels were skipped");
+        warned_depth_ = true;
+      }
+      return;
+    }
+    if (GMIME_IS_MESSAGE_PART(object)) {
+      MimeAttachment attachment;
+      const char* name = g_mime_object_get_content_disposition_parameter(object, "filename");
+      attachment.file_name = name != nullptr ? name : "";
+      attachment.media_type = "message/rfc822";
+      GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
+      if (inner != nullptr) {
+        attachment.bytes = ObjectBytes(GMIME_OBJECT(inner));
+      }
+      message_->attachments.push_back(std::move(attachment));
+      return;
+    }
+    if (GMIME_IS_MULTIPART(object)) {
+      if (GMIME_IS_MULTIPART_ENCRYPTED(object)) {
+        message_->warnings.push_back("multipart/encrypted content was not decrypted");
+      }
+      GMimeMultipart* multipart = GMIME_MULTIPART(object);
+      int n = g_mime_multipart_get_count(multipart);
+      for (int i = 0; i < n; ++i) {
+        Walk(g_mime_multipart_get_part(multipart, i), depth + 1);
+      }
+      return;
+    }
+    if (GMIME_IS_PART(object)) {
+      Leaf(GMIME_PART(object));
+    }
+  }
+
+  void Finish() {
+    if (message_->text_body.empty() && !message_->html_body.empty()) {
+      message_->text_body = HtmlToText(message_->html_body);
+    }
+  }
+
+ private:
+  void Leaf(GMimePart* part) {
+    GMimeObject* object = GMIME_OBJECT(part);
+    std::string media_type = MediaType(object);
+    const char* file_name = g_mime_part_get_filename(part);
+    bool is_attachment = g_mime_part_is_attachment(part) || file_name != nullptr;
+    bool is_plain = media_type == "text/plain";
+    bool is_html = media_type == "text/html";
+    if (!is_attachment && (is_plain || (is_html && message_->html_body.empty()))) {
+      std::string text = Decode(object, PartBytes(part), media_type);
+      if (is_html) {
+        message_->html_body = std::move(text);
+      } else if (message_->text_body.empty()) {
+        message_->text_body = std::move(text);
+      } else {
+        message_->text_body += "\n" + text;  // a second inline text part (e.g. a list footer)
+      }
+      return;
+    }
+    MimeAttachment attachment;
+    attachment.file_name = file_name != nullptr ? file_name : "";
+    attachment.media_type = std::move(media_type);
+    attachment.bytes = PartBytes(part);
+    message_->attachments.push_back(std::move(attachment));
+  }
+
+  std::string Decode(GMimeObject* object, const std::string& bytes, const std::string& what) {
+    const char* charset = g_mime_object_get_content_type_parameter(object, "charset");
+    Result<DecodedText> decoded = ConvertToUtf8(bytes, charset != nullptr ? charset : "");
+    if (!decoded.has_value()) {
+      message_->warnings.push_back(what +
+                                   " part could not be decoded: " + decoded.error().message());
+      return {};
+    }
+    if (!decoded->warning.empty()) {
+      message_->warnings.push_back(what + " part: " + decoded->warning);
+    }
+    return std::move(decoded->utf8);
+  }
+
+  MimeMessage* message_;
+  bool warned_depth_ = false;
+};
+
+// Skips an mbox "From " separator line, which is not a header.
+std::string_view SkipMboxFromLine(std::string_view bytes) {
+  if (bytes.starts_with("From ")) {
+    size_t eol = bytes.find('\n');
+    return eol == std::string_view::npos ? std::string_view() : bytes.substr(eol + 1);
+  }
+  return bytes;
+}
+
+}  // namespace
+
+Result<MimeMessage> ParseMime(std::string_view bytes) {
+  InitGMimeOnce();
+  bytes = SkipMboxFromLine(bytes);
+  if (Trim(bytes.substr(0, std::min<size_t>(bytes.size(), 4096))).empty()) {
+    return Status::InvalidArgument("not a MIME message: the input is empty");
+  }
+  // The memory stream copies the bytes; GMime cannot borrow them.
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+  GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+  GObjectPtr<GMimeMessage> gmessage(g_mime_parser_construct_message(parser.get(), nullptr));
+  if (gmessage.get() == nullptr) {
+    return Status::InvalidArgument(
+        "not a MIME message: GMime found no header block at the start of the input");
+  }
+  GMimeObject* object = GMIME_OBJECT(gmessage.get());
+  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
+  if (headers == nullptr || g_mime_header_list_get_count(headers) == 0) {
+    return Status::InvalidArgument("not a MIME message: no headers before the body");
+  }
+
+  MimeMessage message;
+  std::vector<std::string> from;
+  AppendAddresses(g_mime_message_get_from(gmessage.get()), &from);
+  for (size_t i = 0; i < from.size(); ++i) {
+    message.from += (i > 0 ? ", " : "") + from[i];
+  }
+  if (message.from.empty()) {
+    message.from = HeaderValue(object, "From");  // not parseable as addresses: keep the text
+  }
+  AppendAddresses(g_mime_message_get_addresses(gmessage.get(), GMIME_ADDRESS_TYPE_TO), &message.to);
+  AppendAddresses(g_mime_message_get_addresses(gmessage.get(), GMIME_ADDRESS_TYPE_CC), &message.cc);
+  const char* subject = g_mime_message_get_subject(gmessage.get());
+  message.subject = subject != nullptr ? Trim(subject) : "";
+  if (GDateTime* date = g_mime_message_get_date(gmessage.get()); date != nullptr) {
+    message.date = static_cast<UtcMillis>(g_date_time_to_unix(date)) * 1000 +
+                   g_date_time_get_microsecond(date) / 1000;
+  }
+  message.session_id = HeaderValue(object, "Session-Id");
+  const char* message_id = g_mime_message_get_message_id(gmessage.get());
+  message.message_id = message_id != nullptr ? Trim(message_id) : "";
+  message.content_class = HeaderValue(object, "Content-Class");
+  if (message.content_class.empty()) {
+    // GMime files every "Content-*" header of the top block under the message's MIME part.
+    message.content_class =
+        HeaderValue(g_mime_message_get_mime_part(gmessage.get()), "Content-Class");
+  }
+
+  Walker walker(&message);
+  walker.Walk(g_mime_message_get_mime_part(gmessage.get()), 0);
+  walker.Finish();
+  return message;
+}
+
+}  // namespace docket

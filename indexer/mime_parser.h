@@ -1,0 +1,53 @@
+/** @file
+ *  @brief RFC 5322 / MIME messages (.eml, Lync session exports) -> headers, body text and
+ *         attachments, with GMime 3.
+ *
+ *  GMime decodes structure, RFC 2047 headers and transfer encodings; charsets of body parts are
+ *  converted by charset_converter (ICU), not by GMime, so every charset guess is reported in
+ *  `warnings`. GMime's headers stay in mime_parser.cc.
+ */
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time_util.h"
+
+namespace docket {
+
+struct MimeAttachment {
+  std::string file_name;   // Content-Disposition filename (or Content-Type name); may be empty
+  std::string media_type;  // lower-case "type/subtype"
+  std::string bytes;       // decoded content (base64 / quoted-printable undone)
+};
+
+struct MimeMessage {
+  // Addresses as given, RFC 2047 decoded: "Alice <alice@x.com>" or "alice@x.com". Groups are
+  // flattened into their members.
+  std::string from;
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::string subject;        // RFC 2047 decoded
+  UtcMillis date = 0;         // Date: header; 0 when absent or unparseable
+  std::string session_id;     // Lync Session-Id header, trimmed
+  std::string message_id;     // Message-ID without angle brackets
+  std::string content_class;  // Content-Class header (Exchange/UC voice mail, missed call, ...)
+  // UTF-8 plain text: the text/plain body part(s), else HtmlToText of the HTML body.
+  std::string text_body;
+  // UTF-8 HTML of the first text/html body part, if any.
+  std::string html_body;
+  // Non-body leaf parts with decoded bytes. An attached message/rfc822 is one attachment with
+  // media_type "message/rfc822" and the attached message's bytes (not parsed further here).
+  std::vector<MimeAttachment> attachments;
+  // Anything read only in part: unknown charset, undecodable bytes, nesting cut off, ...
+  std::vector<std::string> warnings;
+};
+
+/// Parses one message. Fails with kInvalidArgument only when the bytes are not a MIME message
+/// at all (no header block); charset and part problems become `warnings`. A leading mbox
+/// "From " line is skipped.
+Result<MimeMessage> ParseMime(std::string_view bytes);
+
+}  // namespace docket

@@ -1,0 +1,226 @@
+/** @file
+ *  @brief IngestPipeline over real archives, a real RocksDB store and a real Xapian index:
+ *         families, nesting, deduplication, damaged archives and lying charset labels.
+ */
+#include "indexer/ingest_pipeline.h"
+
+#include <xapian.h>
+
+#include <random>
+
+#include "storage/commit_coordinator.h"
+#include "tests/support/archive_builder.h"
+#include "tests/support/lync_fixtures.h"
+#include "tests/support/test_env.h"
+
+namespace docket {
+namespace {
+
+using testing::ArchiveFormat;
+using testing::BuildArchive;
+
+std::string PlainEmail(std::string subject, std::string body, std::string charset = "utf-8") {
+  return "From: Alice Smith <alice@contoso.com>\r\nTo: dave@fabrikam.com\r\nSubject: " + subject +
+         "\r\nDate: Tue, 04 Jun 2013 10:00:00 +0000\r\nMessage-ID: <" + subject +
+         "@contoso.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"" + charset +
+         "\"\r\n\r\n" + body + "\r\n";
+}
+
+std::string EmailWithAttachment() {
+  return "From: alice@contoso.com\r\nTo: dave@fabrikam.com\r\nSubject: Project Falcon budget\r\n"
+         "Date: Tue, 04 Jun 2013 11:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+         "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the attached figures.\r\n"
+         "--b1\r\nContent-Type: text/csv; name=\"falcon.csv\"\r\n"
+         "Content-Disposition: attachment; filename=\"falcon.csv\"\r\n"
+         "Content-Transfer-Encoding: base64\r\n\r\n"
+         "aXRlbSxhbW91bnQKemFuemliYXJxdW90YSw0Mgo=\r\n"  // "item,amount\nzanzibarquota,42\n"
+         "--b1--\r\n";
+}
+
+class IngestPipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto coordinator = CommitCoordinator::Open(dir_.path() / "index", {});
+    ASSERT_OK(coordinator);
+    coordinator_ = std::move(*coordinator);
+  }
+
+  IngestStats Ingest(const std::filesystem::path& path) {
+    IngestPipeline pipeline(*coordinator_, {.custodian = "Alice"});
+    EXPECT_OK(pipeline.IngestPath(path));
+    EXPECT_OK(pipeline.Finish());
+    return pipeline.stats();
+  }
+
+  std::vector<Item> ItemsWhere(const std::function<bool(const Item&)>& keep) {
+    std::vector<Item> out;
+    EXPECT_OK(coordinator_->store().ForEachItem([&](const Item& item) {
+      if (keep(item)) {
+        out.push_back(item);
+      }
+      return true;
+    }));
+    return out;
+  }
+
+  Xapian::doccount Matches(const std::string& term) {
+    Xapian::Database db(IndexLayout(dir_.path() / "index").xapian().string());
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(term));
+    return enquire.get_mset(0, 1000).size();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<CommitCoordinator> coordinator_;
+};
+
+TEST_F(IngestPipelineTest, ArchiveOfSessionsMailAndANestedZipBecomesFamilies) {
+  const std::string inner = BuildArchive(
+      ArchiveFormat::kZip, {{"inner/note.eml", PlainEmail("nested", "Grüße aus dem Innern")}});
+  const std::string outer =
+      BuildArchive(ArchiveFormat::kZip,
+                   {{"SQL01_Inst/2013/06/03/20130603091502877_1_p2p.eml", testing::SampleSession()},
+                    {"mail/falcon.eml", EmailWithAttachment()},
+                    {"nested/inner.zip", inner},
+                    {"notes/readme.bin", std::string("\x00\x01\x02\x03", 4)}});
+  const auto path = dir_.path() / "export.zip";
+  testing::WriteFileOrDie(path, outer);
+
+  const IngestStats stats = Ingest(path);
+  // Items: outer zip, conversation, email, attachment, inner zip, nested email, binary file.
+  EXPECT_EQ(stats.items, 7u);
+  EXPECT_EQ(stats.messages, 2u);
+  EXPECT_EQ(stats.unindexed, 1u);  // the binary file has no extractor
+  EXPECT_EQ(stats.duplicates, 0u);
+
+  const auto conversations =
+      ItemsWhere([](const Item& i) { return i.kind == ItemKind::kImConversation; });
+  ASSERT_EQ(conversations.size(), 1u);
+  const Item& conv = conversations[0];
+  EXPECT_EQ(conv.ipath, "export.zip!/SQL01_Inst/2013/06/03/20130603091502877_1_p2p.eml");
+  EXPECT_EQ(conv.from, "alice@contoso.com");
+  EXPECT_EQ(conv.participants, (std::vector<std::string>{"alice@contoso.com", "bob@contoso.com"}));
+  EXPECT_EQ(conv.sent, UtcFromCivil(2013, 6, 3, 9, 15, 2, 877));
+  EXPECT_EQ(conv.last_activity, UtcFromCivil(2013, 6, 3, 9, 15, 40));
+  EXPECT_EQ(conv.custodian, "Alice");
+  EXPECT_EQ(conv.state, IndexState::kIndexed) << conv.state_reason;
+  auto children = coordinator_->store().GetChildren(conv.id);
+  ASSERT_OK(children);
+  ASSERT_EQ(children->size(), 2u);
+  auto first = coordinator_->store().GetItem((*children)[0]);
+  ASSERT_OK(first);
+  EXPECT_EQ(first->kind, ItemKind::kImMessage);
+  EXPECT_EQ(first->from, "alice@contoso.com");
+  EXPECT_EQ(first->text, "Hallo Bob & Team, 会议改到周五?");
+  auto native = coordinator_->store().GetNative(conv.sha256);
+  ASSERT_OK(native);
+  EXPECT_EQ(*native, testing::SampleSession());
+
+  const auto emails = ItemsWhere([](const Item& i) { return i.kind == ItemKind::kEmail; });
+  ASSERT_EQ(emails.size(), 2u);
+  const auto nested = ItemsWhere([](const Item& i) { return i.title == "nested"; });
+  ASSERT_EQ(nested.size(), 1u);
+  EXPECT_EQ(nested[0].ipath, "export.zip!/nested/inner.zip!/inner/note.eml");
+
+  // The attachment's words find the email; the conversation's CJK run is a phrase of unigrams.
+  EXPECT_EQ(Matches("zanzibarquota"), 1u);
+  EXPECT_EQ(Matches("议"), 1u);
+  EXPECT_EQ(Matches("XKINDim"), 1u);
+  // Searchable: the conversation, both emails and the unindexed binary (containers that read
+  // cleanly and attachments have no document of their own).
+  EXPECT_EQ(Matches("XCUSTalice"), 4u);
+}
+
+TEST_F(IngestPipelineTest, ReingestingTheSameArchiveAddsNothing) {
+  const auto path = dir_.path() / "export.zip";
+  testing::WriteFileOrDie(path,
+                          BuildArchive(ArchiveFormat::kZip,
+                                       {{"a/20130603091502877_1_p2p.eml", testing::SampleSession()},
+                                        {"b/mail.eml", PlainEmail("hello", "hello world")}}));
+  const IngestStats first = Ingest(path);
+  EXPECT_EQ(first.items, 3u);
+  const IngestStats second = Ingest(path);
+  EXPECT_EQ(second.items, 0u);
+  EXPECT_EQ(second.messages, 0u);
+  EXPECT_EQ(second.duplicates, first.items + first.messages);
+
+  // The same session inside a different archive is a duplicate item, not a new one.
+  const auto other = dir_.path() / "other.tar.gz";
+  testing::WriteFileOrDie(
+      other, BuildArchive(ArchiveFormat::kTarGz,
+                          {{"x/20130603091502877_1_p2p.eml", testing::SampleSession()}}));
+  const IngestStats third = Ingest(other);
+  EXPECT_EQ(third.items, 1u);  // only the tar.gz container
+  EXPECT_EQ(third.duplicates, 1u);
+}
+
+TEST_F(IngestPipelineTest, TruncatedArchiveIsUnindexedAndKeepsTheMembersBeforeTheCut) {
+  std::mt19937 rng(42);  // incompressible, so the cut lands inside big.bin's data
+  std::string noise(200000, '\0');
+  for (char& c : noise) {
+    c = static_cast<char>(rng() & 0xFF);
+  }
+  const std::string zip = BuildArchive(ArchiveFormat::kZip,
+                                       {{"s/20130603091502877_1_p2p.eml", testing::SampleSession()},
+                                        {"m/one.eml", PlainEmail("one", "first message")},
+                                        {"z/big.bin", noise}});
+  ASSERT_GT(zip.size(), 200000u);
+  const auto path = dir_.path() / "truncated.zip";
+  testing::WriteFileOrDie(path, zip.substr(0, zip.size() - 120000));
+
+  const IngestStats stats = Ingest(path);
+  const auto containers = ItemsWhere([](const Item& i) { return i.kind == ItemKind::kContainer; });
+  ASSERT_EQ(containers.size(), 1u);
+  EXPECT_EQ(containers[0].state, IndexState::kUnindexed);
+  EXPECT_FALSE(containers[0].state_reason.empty());
+  EXPECT_EQ(containers[0].ipath, "truncated.zip");
+  // The native of the damaged archive is kept for export.
+  auto native = coordinator_->store().GetNative(containers[0].sha256);
+  ASSERT_OK(native);
+  EXPECT_EQ(native->size(), zip.size() - 120000);
+  // Members before the cut are indexed.
+  EXPECT_EQ(ItemsWhere([](const Item& i) { return i.kind == ItemKind::kImConversation; }).size(),
+            1u);
+  EXPECT_EQ(ItemsWhere([](const Item& i) { return i.title == "one"; }).size(), 1u);
+  EXPECT_GE(stats.unindexed, 1u);
+  EXPECT_EQ(Matches("XSTATEunindexed"), stats.unindexed);
+}
+
+TEST_F(IngestPipelineTest, BogusCharsetIsDetectedAndMarkedPartiallyIndexed) {
+  const std::string latin1_body =
+      "Gr\xFC\xDF"
+      "e aus M\xFCnchen, die Bestellung f\xFCr M\xFCller ist fertig.";
+  const auto path = dir_.path() / "bogus.eml";
+  testing::WriteFileOrDie(path, PlainEmail("Bestellung", latin1_body, "x-bogus-42"));
+  const IngestStats stats = Ingest(path);
+  EXPECT_EQ(stats.partially_indexed, 1u);
+  const auto emails = ItemsWhere([](const Item& i) { return i.kind == ItemKind::kEmail; });
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].state, IndexState::kPartiallyIndexed);
+  EXPECT_NE(emails[0].state_reason.find("x-bogus-42"), std::string::npos);
+  EXPECT_NE(emails[0].text.find("Grüße aus München"), std::string::npos);
+  EXPECT_EQ(Matches("münchen"), 1u);
+}
+
+TEST_F(IngestPipelineTest, GarbageThatClaimsToBeMailIsUnindexedWithItsNative) {
+  const auto path = dir_.path() / "not-mime.eml";
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) {
+    garbage += static_cast<char>((i * 131 + 7) % 256);
+  }
+  testing::WriteFileOrDie(path, garbage);
+  const IngestStats stats = Ingest(path);
+  EXPECT_EQ(stats.items, 1u);
+  EXPECT_EQ(stats.unindexed, 1u);
+  const auto items = ItemsWhere([](const Item&) { return true; });
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].state, IndexState::kUnindexed);
+  EXPECT_NE(items[0].state_reason.find("MIME"), std::string::npos) << items[0].state_reason;
+  auto native = coordinator_->store().GetNative(items[0].sha256);
+  ASSERT_OK(native);
+  EXPECT_EQ(*native, garbage);
+}
+
+}  // namespace
+}  // namespace docket
