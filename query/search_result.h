@@ -20,8 +20,8 @@ struct SearchHit {
 };
 
 struct SearchResult {
-  uint64_t total_rows = 0;  // all matches, exact
-  std::vector<SearchHit> hits;  // rows [start_row, start_row + row_limit)
+  uint64_t total_rows = 0;         // all matches, exact
+  std::vector<SearchHit> hits;     // rows [start_row, start_row + row_limit)
   std::string query_modification;  // the query as the searcher understood it (for diagnostics)
   int64_t elapsed_ms = 0;
 };

@@ -145,10 +145,16 @@ Status SearchIndex::Apply(const Item& item, TextAnalyzer& analyzer) {
     }
     AddBoolean(&doc, schema::kPrefixFileExtension, Extension(item.file_name));
 
-    doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
+    // An unknown date gets no value at all, so `sent<2013-01-01` does not match it.
+    if (item.sent != 0) {
+      doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
+    }
     doc.add_value(schema::kSlotSize, Xapian::sortable_serialise(static_cast<double>(item.size)));
-    const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent;
-    doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
+    if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent;
+        last != 0) {
+      doc.add_value(schema::kSlotLastActivity,
+                    Xapian::sortable_serialise(static_cast<double>(last)));
+    }
 
     impl_->db.replace_document(id_term, doc);
     return Status::OK();

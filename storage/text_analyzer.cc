@@ -194,9 +194,18 @@ std::vector<std::string> TextAnalyzer::AddressTerms(std::string_view address) {
     const std::string local = normalized.substr(0, at);
     add(local);
     add(normalized.substr(at + 1));
-    // "chen.dawen" is also found as "chen" and "dawen".
-    for (const auto& token : Tokenize(local)) {
-      add(token.term);
+    // "chen.dawen" is also found as "chen" and "dawen". ICU keeps "chen.dawen" as one word, so
+    // split on the usual local-part separators first.
+    size_t piece_begin = 0;
+    for (size_t i = 0; i <= local.size(); ++i) {
+      if (i == local.size() || local[i] == '.' || local[i] == '_' || local[i] == '-' ||
+          local[i] == '+') {
+        for (const auto& token :
+             Tokenize(std::string_view(local).substr(piece_begin, i - piece_begin))) {
+          add(token.term);
+        }
+        piece_begin = i + 1;
+      }
     }
   }
   const size_t lt = address.rfind('<');

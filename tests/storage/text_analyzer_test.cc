@@ -64,6 +64,8 @@ TEST(TextAnalyzerTest, NormalisesAddressesAndTheirParts) {
   EXPECT_EQ(analyzer.NormalizeAddress("\"Alice Smith\" <Alice@Contoso.com>"), "alice@contoso.com");
   EXPECT_THAT(analyzer.AddressTerms("Chen Dawen <sip:Chen.Dawen@contoso.com>"),
               ElementsAre("chen.dawen@contoso.com", "chen.dawen", "contoso.com", "chen", "dawen"));
+  EXPECT_THAT(analyzer.AddressTerms("sip:li_wei-2@fabrikam.com"),
+              ElementsAre("li_wei-2@fabrikam.com", "li_wei-2", "fabrikam.com", "li", "wei", "2"));
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+/** @file
+ *  @brief SharePoint HitHighlightedSummary (sharepoint-search.md §1.7.3).
+ *
+ *  The summary is one window of the item's text: the window of at most `summary_length`
+ *  characters (Unicode code points of the text; the markup is not counted) holding the most
+ *  distinct matched query terms, then the most matches, earliest first. The text is
+ *  HTML-escaped, each match is wrapped in <c0>...</c0> (a run of adjacent matched CJK
+ *  characters is one <c0> run), and <ddd/> marks that the text goes on after the window.
+ *  With no match it is the start of the text. The output is always valid UTF-8: a window
+ *  never splits a character and invalid input bytes come out as U+FFFD.
+ *
+ *  Matching uses the same TextAnalyzer as the index, so "ＢＵＤＧＥＴ" highlights for budget.
+ */
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "query/kql_ast.h"
+
+namespace docket {
+
+class TextAnalyzer;
+
+/// What to highlight, as analysed (normalised) terms.
+struct HighlightTerms {
+  std::set<std::string> terms;                    // single terms
+  std::vector<std::string> prefixes;              // from word* ("fal" highlights "falcon")
+  std::vector<std::vector<std::string>> phrases;  // consecutive terms ("budget review", 合約)
+
+  bool empty() const { return terms.empty() && prefixes.empty() && phrases.empty(); }
+};
+
+/// The free-text and subject terms of a query that an item matched because of them; terms
+/// under NOT / '-' and address, kind, date and size restrictions are not highlighted.
+HighlightTerms CollectHighlightTerms(const KqlNode& ast, TextAnalyzer& analyzer);
+
+/// The summary of `text` for `terms` (see the file comment).
+std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
+                             TextAnalyzer& analyzer, uint32_t summary_length);
+
+}  // namespace docket

@@ -1,0 +1,502 @@
+/** @file
+ *  @brief Plans a KQL AST into a Xapian::Query with the indexer's own analyzer and schema.
+ *
+ *  A sub-expression can be "neutral": a word that analyses to no terms (punctuation, a lone
+ *  '-') constrains nothing, so it is dropped from AND/OR rather than turned into MatchNothing
+ *  (which would empty the whole AND) or MatchAll (which would fill an OR). A restriction whose
+ *  value has no terms is different: `subject:""` matches nothing (sharepoint-search.md §2.10).
+ *
+ *  Xapian::Error is caught here and in searcher.cc only (style.md §c.3).
+ */
+#include "query/kql_to_xapian.h"
+
+#include <xapian.h>
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "query/kql_parser.h"
+#include "storage/item.h"
+#include "storage/text_analyzer.h"
+
+namespace docket {
+namespace {
+
+constexpr int64_t kDayMillis = 86'400'000;
+
+// Inclusive span of values a restriction value names.
+struct Span {
+  double low = 0;
+  double high = 0;
+};
+
+Status ErrorAt(size_t position, const std::string& message) {
+  return Status::InvalidArgument("position " + std::to_string(position) + ": " + message);
+}
+
+std::string ValueQueryPattern(std::string_view prefix, const std::string& term) {
+  std::string out(prefix);
+  out += term;
+  return out;
+}
+
+// "04/15/2015" (Exchange 2016-era examples, §2.3) -> "2015-04-15"; anything else unchanged.
+std::string UsDateToIso(std::string_view text) {
+  size_t a = text.find('/');
+  size_t b = a == std::string_view::npos ? a : text.find('/', a + 1);
+  if (b == std::string_view::npos || a == 0 || a > 2 || b - a - 1 == 0 || b - a - 1 > 2 ||
+      text.size() - b - 1 != 4) {
+    return std::string(text);
+  }
+  for (char c : text) {
+    if (c != '/' && (c < '0' || c > '9')) {
+      return std::string(text);
+    }
+  }
+  auto two = [](std::string_view s) {
+    return s.size() == 1 ? "0" + std::string(s) : std::string(s);
+  };
+  return std::string(text.substr(b + 1)) + "-" + two(text.substr(0, a)) + "-" +
+         two(text.substr(a + 1, b - a - 1));
+}
+
+struct Built {
+  Xapian::Query query;
+  bool neutral = false;  // constrains nothing (see the file comment)
+};
+
+Built Neutral() { return {Xapian::Query(), true}; }
+
+}  // namespace
+
+struct KqlToXapian::Impl {
+  const PropertyMap& properties;
+  TextAnalyzer& analyzer;
+  const KqlPlanOptions& options;
+  const Xapian::Database* db;
+
+  // ---- free text and analysed property text ----
+
+  Xapian::Query Wildcard(const std::string& pattern) const {
+    // Unlimited expansion: a compliance search must not silently drop matching terms.
+    return Xapian::Query(Xapian::Query::OP_WILDCARD, pattern);
+  }
+
+  // Every indexed term starting with `pattern`, as an OR (usable inside OP_PHRASE).
+  Xapian::Query ExpandedWildcard(const std::string& pattern) const {
+    std::vector<Xapian::Query> terms;
+    for (auto it = db->allterms_begin(pattern); it != db->allterms_end(pattern); ++it) {
+      terms.emplace_back(*it);
+    }
+    if (terms.empty()) {
+      return Xapian::Query::MatchNothing;
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+
+  // The query for analysed text under `prefix` ("" for free text, "S" for subject).
+  // nullopt: the text has no terms.
+  std::optional<Xapian::Query> AnalysedText(std::string_view text, bool prefix_match,
+                                            std::string_view prefix) const {
+    std::vector<AnalyzedToken> tokens = analyzer.Tokenize(text);
+    if (tokens.empty()) {
+      return std::nullopt;
+    }
+    if (tokens.size() == 1) {
+      std::string term = ValueQueryPattern(prefix, tokens.front().term);
+      return prefix_match ? Wildcard(term) : Xapian::Query(term);
+    }
+    std::vector<Xapian::Query> parts;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      std::string term = ValueQueryPattern(prefix, tokens[i].term);
+      bool last = i + 1 == tokens.size();
+      if (last && prefix_match) {
+        if (db == nullptr) {
+          // Xapian 1.4 has no OP_WILDCARD inside OP_PHRASE; without a database to expand it
+          // against, require the other words as a phrase and the last as a prefix.
+          Xapian::Query phrase =
+              parts.size() == 1
+                  ? parts.front()
+                  : Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
+                                  static_cast<Xapian::termcount>(parts.size()));
+          return Xapian::Query(Xapian::Query::OP_AND, phrase, Wildcard(term));
+        }
+        parts.push_back(ExpandedWildcard(term));
+      } else {
+        parts.emplace_back(term);
+      }
+    }
+    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
+                         static_cast<Xapian::termcount>(parts.size()));
+  }
+
+  // ---- property values ----
+
+  Result<Span> DateSpan(const KqlNode& value) const {
+    const std::string& text = value.text;
+    std::string lower = analyzer.Normalize(text);
+    UtcMillis now = options.now;
+    if (now == 0) {
+      now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+    }
+    const int64_t today = (now >= 0 ? now / kDayMillis : (now - kDayMillis + 1) / kDayMillis);
+    const UtcMillis today_start = today * kDayMillis;
+    auto days = [](UtcMillis start, int64_t count) {
+      return Span{static_cast<double>(start), static_cast<double>(start + count * kDayMillis - 1)};
+    };
+    if (lower == "today") {
+      return days(today_start, 1);
+    }
+    if (lower == "yesterday") {
+      return days(today_start - kDayMillis, 1);
+    }
+    if (lower == "this week") {
+      // 1970-01-01 was a Thursday; days since the last Sunday:
+      const int64_t weekday = ((today % 7) + 7 + 4) % 7;
+      return days(today_start - weekday * kDayMillis, 7);
+    }
+    if (lower == "this month" || lower == "last month" || lower == "this year" ||
+        lower == "last year") {
+      // The civil date of today from the ISO text (time_util has no civil split).
+      std::string iso = FormatIso8601(now);
+      int year = std::stoi(iso.substr(0, 4));
+      int month = std::stoi(iso.substr(5, 2));
+      UtcMillis begin = 0;
+      UtcMillis end = 0;
+      if (lower == "this month") {
+        begin = UtcFromCivil(year, month, 1);
+        end = month == 12 ? UtcFromCivil(year + 1, 1, 1) : UtcFromCivil(year, month + 1, 1);
+      } else if (lower == "last month") {
+        begin = month == 1 ? UtcFromCivil(year - 1, 12, 1) : UtcFromCivil(year, month - 1, 1);
+        end = UtcFromCivil(year, month, 1);
+      } else if (lower == "this year") {
+        begin = UtcFromCivil(year, 1, 1);
+        end = UtcFromCivil(year + 1, 1, 1);
+      } else {
+        begin = UtcFromCivil(year - 1, 1, 1);
+        end = UtcFromCivil(year, 1, 1);
+      }
+      return Span{static_cast<double>(begin), static_cast<double>(end - 1)};
+    }
+    Result<ParsedUtc> parsed = ParseUtc(UsDateToIso(text));
+    if (!parsed.ok()) {
+      return ErrorAt(value.position, parsed.error().message());
+    }
+    return Span{static_cast<double>(parsed->millis),
+                static_cast<double>(parsed->millis + parsed->span_millis - 1)};
+  }
+
+  static Result<Span> NumberSpan(const KqlNode& value) {
+    const std::string& text = value.text;
+    if (text.empty() || text.size() > 19) {
+      return ErrorAt(value.position, "'" + text + "' is not a number");
+    }
+    uint64_t n = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') {
+        return ErrorAt(value.position, "'" + text + "' is not a number");
+      }
+      n = n * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return Span{static_cast<double>(n), static_cast<double>(n)};
+  }
+
+  // Comparisons on a value slot: sent, write, size.
+  Result<Xapian::Query> SlotQuery(const PropertyInfo& info, KqlOp op, const KqlNode& value) const {
+    const auto span_of = [&](const KqlNode& v) -> Result<Span> {
+      if (v.prefix) {
+        return ErrorAt(v.position,
+                       "wildcards do not apply to property '" + std::string(info.name) + "'");
+      }
+      return info.kind == PropertyKind::kDate ? DateSpan(v) : NumberSpan(v);
+    };
+    const Xapian::valueno slot = info.slot;
+    const auto ge = [slot](double v) {
+      return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(v));
+    };
+    const auto le = [slot](double v) {
+      return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(v));
+    };
+    const auto range = [slot](const Span& s) {
+      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(s.low),
+                           Xapian::sortable_serialise(s.high));
+    };
+    if (value.type == KqlNodeType::kRange) {
+      KqlNode low = MakeKqlNode(KqlNodeType::kTerm, value.position, value.text);
+      KqlNode high = MakeKqlNode(KqlNodeType::kTerm, value.position, value.high);
+      DOCKET_ASSIGN_OR_RETURN(Span a, span_of(low));
+      DOCKET_ASSIGN_OR_RETURN(Span b, span_of(high));
+      return range(Span{a.low, b.high});  // A..B: start of A to the end of B (§2.3)
+    }
+    DOCKET_ASSIGN_OR_RETURN(Span s, span_of(value));
+    switch (op) {
+      case KqlOp::kContains:
+      case KqlOp::kEquals:
+        return range(s);
+      case KqlOp::kNotEqual:
+        return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, range(s));
+      case KqlOp::kLess:
+        return le(s.low - 1);
+      case KqlOp::kLessEqual:
+        return le(s.high);  // "<= 2013-06-30" includes that whole day
+      case KqlOp::kGreater:
+        return ge(s.high + 1);
+      case KqlOp::kGreaterEqual:
+        return ge(s.low);
+    }
+    return range(s);
+  }
+
+  // A term-valued property (text, address, keyword) with a term or phrase value.
+  Result<Xapian::Query> TermPropertyQuery(const PropertyInfo& info, const KqlNode& value) const {
+    const std::string prefix(info.prefix);
+    switch (info.kind) {
+      case PropertyKind::kText: {
+        std::optional<Xapian::Query> q = AnalysedText(value.text, value.prefix, info.prefix);
+        return q ? *q : Xapian::Query::MatchNothing;
+      }
+      case PropertyKind::kAddress: {
+        std::string whole = analyzer.NormalizeAddress(value.text);
+        if (whole.empty()) {
+          return Xapian::Query::MatchNothing;
+        }
+        if (value.prefix) {
+          return Wildcard(prefix + whole);
+        }
+        Xapian::Query exact(prefix + whole);
+        if (whole.find('@') != std::string::npos) {
+          return exact;
+        }
+        // A display name ("Alice Smith") is indexed as its words, one term each.
+        std::vector<AnalyzedToken> tokens = analyzer.Tokenize(value.text);
+        if (tokens.size() < 2) {
+          return exact;
+        }
+        std::vector<Xapian::Query> words;
+        for (const auto& token : tokens) {
+          words.emplace_back(prefix + token.term);
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, exact,
+                             Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
+      }
+      case PropertyKind::kKeyword: {
+        std::string normalized = analyzer.Normalize(value.text);
+        if (normalized.empty()) {
+          return Xapian::Query::MatchNothing;
+        }
+        if (value.prefix) {
+          return Wildcard(prefix + normalized);
+        }
+        if (info.name == "kind") {
+          std::optional<ItemKind> kind = ParseItemKind(normalized);
+          if (!kind) {
+            return Xapian::Query::MatchNothing;  // an unknown kind matches nothing, like §1.12
+          }
+          return Xapian::Query(prefix + std::string(ItemKindName(*kind)));
+        }
+        return Xapian::Query(prefix + normalized);
+      }
+      case PropertyKind::kDate:
+      case PropertyKind::kNumber:
+        break;
+    }
+    return Xapian::Query::MatchNothing;
+  }
+
+  Result<Xapian::Query> HasValue(const PropertyInfo& info) const {
+    if (info.kind == PropertyKind::kDate || info.kind == PropertyKind::kNumber) {
+      // Every stored value is >= "\0"; an empty bound would also match absent values.
+      return Xapian::Query(Xapian::Query::OP_VALUE_GE, info.slot, std::string(1, '\0'));
+    }
+    return Wildcard(std::string(info.prefix));
+  }
+
+  // `value` is a term, phrase, '*' or range directly after `prop<op>`.
+  Result<Xapian::Query> PropertyValue(const PropertyInfo& info, KqlOp op,
+                                      const KqlNode& value) const {
+    if (info.kind == PropertyKind::kDate || info.kind == PropertyKind::kNumber) {
+      if (value.type == KqlNodeType::kMatchAll) {
+        return HasValue(info);
+      }
+      return SlotQuery(info, op, value);
+    }
+    if (value.type == KqlNodeType::kRange) {
+      return ErrorAt(value.position,
+                     "a range a..b does not apply to property '" + std::string(info.name) + "'");
+    }
+    if (op != KqlOp::kContains && op != KqlOp::kEquals && op != KqlOp::kNotEqual) {
+      return ErrorAt(value.position, "operator " + std::string(KqlOpSpelling(op)) +
+                                         " does not apply to property '" + std::string(info.name) +
+                                         "'");
+    }
+    Xapian::Query q;
+    if (value.type == KqlNodeType::kMatchAll) {
+      DOCKET_ASSIGN_OR_RETURN(q, HasValue(info));
+    } else {
+      DOCKET_ASSIGN_OR_RETURN(q, TermPropertyQuery(info, value));
+    }
+    if (op == KqlOp::kNotEqual) {
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
+    }
+    return q;
+  }
+
+  // ---- the tree ----
+
+  // `field`: the property of an enclosing prop:( ... ) group, or nullptr for free text.
+  Result<Built> Node(const KqlNode& node, const PropertyInfo* field) const {
+    switch (node.type) {
+      case KqlNodeType::kTerm:
+      case KqlNodeType::kPhrase: {
+        if (field != nullptr) {
+          DOCKET_ASSIGN_OR_RETURN(Xapian::Query q, PropertyValue(*field, KqlOp::kContains, node));
+          return Built{q};
+        }
+        std::optional<Xapian::Query> q = AnalysedText(node.text, node.prefix, {});
+        if (!q) {
+          return Neutral();
+        }
+        return Built{*q};
+      }
+      case KqlNodeType::kMatchAll: {
+        if (field != nullptr) {
+          DOCKET_ASSIGN_OR_RETURN(Xapian::Query q, HasValue(*field));
+          return Built{q};
+        }
+        return Built{Xapian::Query::MatchAll};
+      }
+      case KqlNodeType::kAnd:
+        return And(node, field);
+      case KqlNodeType::kOr: {
+        std::vector<Xapian::Query> parts;
+        for (const KqlNode& child : node.children) {
+          DOCKET_ASSIGN_OR_RETURN(Built b, Node(child, field));
+          if (!b.neutral) {
+            parts.push_back(b.query);
+          }
+        }
+        if (parts.empty()) {
+          return Neutral();
+        }
+        if (parts.size() == 1) {
+          return Built{parts.front()};
+        }
+        return Built{Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end())};
+      }
+      case KqlNodeType::kNot: {
+        DOCKET_ASSIGN_OR_RETURN(Built b, Node(node.children.front(), field));
+        if (b.neutral) {
+          return Neutral();
+        }
+        return Built{Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, b.query)};
+      }
+      case KqlNodeType::kProperty:
+        return Property(node);
+      case KqlNodeType::kRange: {
+        if (field != nullptr) {
+          DOCKET_ASSIGN_OR_RETURN(Xapian::Query q, PropertyValue(*field, KqlOp::kContains, node));
+          return Built{q};
+        }
+        return ErrorAt(node.position, "a range a..b needs a property");
+      }
+    }
+    return Status::Internal("unknown KQL node type");
+  }
+
+  // AND(a, b, NOT c, NOT d) -> (a AND b) AND_NOT (c OR d); with no positives, MatchAll.
+  Result<Built> And(const KqlNode& node, const PropertyInfo* field) const {
+    std::vector<Xapian::Query> positives;
+    std::vector<Xapian::Query> negatives;
+    for (const KqlNode& child : node.children) {
+      const bool negated = child.type == KqlNodeType::kNot;
+      DOCKET_ASSIGN_OR_RETURN(Built b, Node(negated ? child.children.front() : child, field));
+      if (b.neutral) {
+        continue;
+      }
+      (negated ? negatives : positives).push_back(b.query);
+    }
+    if (positives.empty() && negatives.empty()) {
+      return Neutral();
+    }
+    Xapian::Query query =
+        positives.empty() ? Xapian::Query::MatchAll
+        : positives.size() == 1
+            ? positives.front()
+            : Xapian::Query(Xapian::Query::OP_AND, positives.begin(), positives.end());
+    if (!negatives.empty()) {
+      Xapian::Query excluded =
+          negatives.size() == 1
+              ? negatives.front()
+              : Xapian::Query(Xapian::Query::OP_OR, negatives.begin(), negatives.end());
+      query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, excluded);
+    }
+    return Built{query};
+  }
+
+  Result<Built> Property(const KqlNode& node) const {
+    std::optional<PropertyInfo> info = properties.Find(node.text);
+    if (!info) {
+      return Built{Xapian::Query::MatchNothing};  // unknown property: no error, no match
+    }
+    const KqlNode& value = node.children.front();
+    switch (value.type) {
+      case KqlNodeType::kTerm:
+      case KqlNodeType::kPhrase:
+      case KqlNodeType::kMatchAll:
+      case KqlNodeType::kRange: {
+        DOCKET_ASSIGN_OR_RETURN(Xapian::Query q, PropertyValue(*info, node.op, value));
+        return Built{q};
+      }
+      default:
+        break;
+    }
+    // prop:(expr): the property applies to every term of the group (§2.3).
+    if (node.op != KqlOp::kContains) {
+      return ErrorAt(value.position, "a group prop:(...) needs the operator ':'");
+    }
+    DOCKET_ASSIGN_OR_RETURN(Built b, Node(value, &*info));
+    if (b.neutral) {
+      return Built{Xapian::Query::MatchNothing};
+    }
+    return b;
+  }
+};
+
+KqlToXapian::KqlToXapian(const PropertyMap& properties, TextAnalyzer& analyzer,
+                         const KqlPlanOptions& options)
+    : properties_(properties), analyzer_(analyzer), options_(options) {}
+
+Status KqlToXapian::Build(const KqlNode& ast, Xapian::Query* out) {
+  Impl impl{properties_, analyzer_, options_, db_};
+  try {
+    Result<Built> built = impl.Node(ast, nullptr);
+    if (!built.ok()) {
+      return built.error();
+    }
+    // A query of nothing but punctuation names no terms: it matches nothing.
+    *out = built->neutral ? Xapian::Query::MatchNothing : built->query;
+    return Status::OK();
+  } catch (const Xapian::DatabaseModifiedError&) {
+    throw;  // the searcher reopens the database and plans again
+  } catch (const Xapian::Error& e) {
+    return Status::Internal("building the search query: " + e.get_description());
+  }
+}
+
+Result<std::string> QueryDescription(std::string_view kql, TextAnalyzer& analyzer,
+                                     const KqlPlanOptions& options) {
+  DOCKET_ASSIGN_OR_RETURN(KqlNode ast, ParseKql(kql));
+  KqlToXapian planner(PropertyMap::Default(), analyzer, options);
+  Xapian::Query query;
+  DOCKET_RETURN_IF_ERROR(planner.Build(ast, &query));
+  try {
+    return query.get_description();
+  } catch (const Xapian::Error& e) {
+    return Status::Internal("describing the search query: " + e.get_description());
+  }
+}
+
+}  // namespace docket

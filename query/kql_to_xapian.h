@@ -1,0 +1,78 @@
+/** @file
+ *  @brief KqlNode + PropertyMap + TextAnalyzer -> Xapian::Query (the "plan" half of §b.6).
+ *
+ *  The header stays free of <xapian.h> (Xapian::Query and Xapian::Database are only
+ *  forward-declared); kql_to_xapian.cc and searcher.cc are the only query TUs that include it.
+ *
+ *  What each construct becomes, with the terms the indexer writes (storage/search_index.cc):
+ *    word            TextAnalyzer::Tokenize: one token -> the term; several (a CJK run,
+ *                    "e-mail") -> OP_PHRASE of them; a word with no tokens (punctuation)
+ *                    constrains nothing
+ *    word*           OP_WILDCARD on the last token
+ *    "phrase"        OP_PHRASE of its tokens
+ *    *               MatchAll
+ *    NOT x, -x       MatchAll AND_NOT x (inside an AND: the AND's positives AND_NOT x)
+ *    subject:x       "S"-prefixed tokens (title: is the same property)
+ *    from/to/participants:x   prefix + TextAnalyzer::NormalizeAddress(x); a display name of
+ *                    several words also matches as the AND of its words
+ *    kind:x          XKIND + ItemKindName(ParseItemKind(x)); custodian:x XCUST + Normalize(x)
+ *    sent/write:d    value range over the span the date names (a day for YYYY-MM-DD)
+ *    size:n          value comparisons; a..b inclusive
+ *    prop:*          the property has a value
+ *    unknown:x       matches nothing (sharepoint-search.md §1.12)
+ */
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/time_util.h"
+#include "query/kql_ast.h"
+#include "query/property_map.h"
+
+namespace Xapian {
+class Database;
+class Query;
+}  // namespace Xapian
+
+namespace docket {
+
+class TextAnalyzer;
+
+struct KqlPlanOptions {
+  // "Now" for the relative date words (today, yesterday, "this week", "this month",
+  // "last month", "this year", "last year"); 0 means the system clock. Weeks start on Sunday
+  // (culture 1033). Default: 0
+  UtcMillis now = 0;
+};
+
+class KqlToXapian {
+ public:
+  /// `analyzer` must outlive this object and is not thread-safe (one per request or thread).
+  KqlToXapian(const PropertyMap& properties, TextAnalyzer& analyzer,
+              const KqlPlanOptions& options = {});
+
+  /// Optional: the database used to expand a wildcard on the last word of a phrase
+  /// ("Advanced Sear*"), which Xapian 1.4 cannot do inside OP_PHRASE. Without it such a phrase
+  /// degrades to (phrase of the other words) AND (wildcard).
+  void set_database(const Xapian::Database* db) { db_ = db; }
+
+  /// Builds the query. InvalidArgument "position N: ..." for a value the property cannot take
+  /// (a bad date, a non-numeric size, '<' on a text property).
+  Status Build(const KqlNode& ast, Xapian::Query* out);
+
+ private:
+  struct Impl;
+  const PropertyMap& properties_;
+  TextAnalyzer& analyzer_;
+  KqlPlanOptions options_;
+  const Xapian::Database* db_ = nullptr;
+};
+
+/// Parses `kql` and returns Xapian's description of the planned query, e.g.
+/// "Query((XFROMalice AND_NOT falcon))". For table tests and `docket search --explain`.
+Result<std::string> QueryDescription(std::string_view kql, TextAnalyzer& analyzer,
+                                     const KqlPlanOptions& options = {});
+
+}  // namespace docket

@@ -1,0 +1,78 @@
+/** @file
+ *  @brief The property table: KQL names -> storage/index_schema.h prefixes and slots.
+ */
+#include "query/property_map.h"
+
+#include <cctype>
+
+#include "storage/index_schema.h"
+
+namespace docket {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+const PropertyMap& PropertyMap::Default() {
+  static const PropertyMap* const kMap = [] {
+    auto* map = new PropertyMap();
+    const PropertyInfo from{"from", PropertyKind::kAddress, schema::kPrefixFrom, 0};
+    const PropertyInfo to{"to", PropertyKind::kAddress, schema::kPrefixTo, 0};
+    const PropertyInfo participants{"participants", PropertyKind::kAddress,
+                                    schema::kPrefixParticipant, 0};
+    const PropertyInfo subject{"subject", PropertyKind::kText, schema::kPrefixSubject, 0};
+    const PropertyInfo kind{"kind", PropertyKind::kKeyword, schema::kPrefixKind, 0};
+    const PropertyInfo custodian{"custodian", PropertyKind::kKeyword, schema::kPrefixCustodian, 0};
+    const PropertyInfo sent{"sent", PropertyKind::kDate, {}, schema::kSlotSent};
+    const PropertyInfo size{"size", PropertyKind::kNumber, {}, schema::kSlotSize};
+    const PropertyInfo write{"write", PropertyKind::kDate, {}, schema::kSlotLastActivity};
+    map->entries_ = {
+        {"from", from},
+        {"to", to},
+        // Recipients = To ∪ Cc ∪ Bcc (§2.10); the index keeps no Cc/Bcc apart from To.
+        {"recipients", to},
+        {"participants", participants},
+        {"subject", subject},
+        {"title", subject},
+        {"kind", kind},
+        {"custodian", custodian},
+        {"sent", sent},
+        {"size", size},
+        {"write", write},
+        {"lastmodifiedtime", write},
+    };
+    return map;
+  }();
+  return *kMap;
+}
+
+std::optional<PropertyInfo> PropertyMap::Find(std::string_view name) const {
+  for (const Entry& entry : entries_) {
+    if (EqualsIgnoreCase(entry.alias, name)) {
+      return entry.info;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<uint32_t> PropertyMap::SortSlot(std::string_view name) const {
+  std::optional<PropertyInfo> info = Find(name);
+  if (!info || (info->kind != PropertyKind::kDate && info->kind != PropertyKind::kNumber)) {
+    return std::nullopt;
+  }
+  return info->slot;
+}
+
+}  // namespace docket

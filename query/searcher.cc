@@ -1,0 +1,210 @@
+/** @file
+ *  @brief Searcher: KQL -> Xapian Enquire -> items from the DocStore, with summaries.
+ *
+ *  Xapian::Database objects are not thread-safe, and neither is the TextAnalyzer (ICU
+ *  iterators), so one mutex guards both; a request holds it for its whole search. The index is
+ *  opened before the store, and Refresh() reopens it before the store too: an ingest writes
+ *  RocksDB first, so the store we read is never older than the index, and every hit's item can
+ *  be loaded.
+ */
+#include "query/searcher.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <mutex>
+
+#include "query/highlighter.h"
+#include "query/kql_parser.h"
+#include "query/kql_to_xapian.h"
+#include "query/property_map.h"
+#include "storage/commit_coordinator.h"
+#include "storage/doc_store.h"
+#include "storage/index_schema.h"
+#include "storage/text_analyzer.h"
+
+namespace docket {
+namespace {
+
+// SharePoint caps RowLimit at 500 (sharepoint-search.md §1.3).
+constexpr uint32_t kMaxRowLimit = 500;
+
+Result<std::unique_ptr<DocStore>> OpenStore(const IndexLayout& layout) {
+  return DocStore::Open(layout.store(),
+                        DocStoreOptions{.create_if_missing = false, .read_only = true});
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+Result<ItemId> ParseItemId(const std::string& data) {
+  if (data.empty() || data.size() > 20) {
+    return Status::Corruption("search document has no item id");
+  }
+  ItemId id = 0;
+  for (char c : data) {
+    if (c < '0' || c > '9') {
+      return Status::Corruption("search document data '" + data + "' is not an item id");
+    }
+    id = id * 10 + static_cast<ItemId>(c - '0');
+  }
+  return id;
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  IndexLayout layout;
+  std::mutex mu;
+  Xapian::Database db;
+  std::unique_ptr<DocStore> store;
+  TextAnalyzer analyzer;
+
+  explicit Impl(std::filesystem::path dir) : layout(std::move(dir)) {}
+
+  Result<SearchResult> SearchLocked(const SearchRequest& request);
+  Result<SearchResult> Run(const SearchRequest& request, const KqlNode& ast,
+                           const Xapian::Query& query);
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::filesystem::path& index_dir) {
+  auto impl = std::make_unique<Impl>(index_dir);
+  const std::filesystem::path xapian_dir = impl->layout.xapian();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(xapian_dir, ec) ||
+      !std::filesystem::is_directory(impl->layout.store(), ec)) {
+    return Status::NotFound("no index at " + index_dir.string() + "; run docket ingest first");
+  }
+  try {
+    impl->db = Xapian::Database(xapian_dir.string());
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return Status::NotFound("no index at " + index_dir.string() + "; run docket ingest first (" +
+                            e.get_msg() + ")");
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("opening search index " + xapian_dir.string() + ": " +
+                           e.get_description());
+  }
+  DOCKET_ASSIGN_OR_RETURN(impl->store, OpenStore(impl->layout));
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+Result<SearchResult> Searcher::Search(const SearchRequest& request) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->SearchLocked(request);
+}
+
+Status Searcher::Refresh() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  try {
+    impl_->db.reopen();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("reopening search index: " + e.get_description());
+  }
+  DOCKET_ASSIGN_OR_RETURN(impl_->store, OpenStore(impl_->layout));
+  return Status::OK();
+}
+
+Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  DOCKET_ASSIGN_OR_RETURN(KqlNode ast, ParseKql(request.query_text));
+  KqlToXapian planner(PropertyMap::Default(), analyzer);
+  planner.set_database(&db);
+  Xapian::Query query;
+  // A concurrent writer may replace the revision we read (DatabaseModifiedError): reopen
+  // and try once more.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      DOCKET_RETURN_IF_ERROR(planner.Build(ast, &query));
+      Result<SearchResult> result = Run(request, ast, query);
+      if (result.ok()) {
+        result->elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count();
+      }
+      return result;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt > 0) {
+        return Status::IOError("the search index changed during the search: " +
+                               e.get_description());
+      }
+      try {
+        db.reopen();
+      } catch (const Xapian::Error& reopen_error) {
+        return Status::IOError("reopening search index: " + reopen_error.get_description());
+      }
+    } catch (const Xapian::WildcardError& e) {
+      return Status::ResourceExhausted("a wildcard matches too many terms: " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+      return Status::Internal("search failed: " + e.get_description());
+    }
+  }
+}
+
+// Throws Xapian::Error; SearchLocked converts it.
+Result<SearchResult> Searcher::Impl::Run(const SearchRequest& request, const KqlNode& ast,
+                                         const Xapian::Query& query) {
+  // Declared before the Enquire that points at it.
+  Xapian::MultiValueKeyMaker keys;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  // Docid order among equal keys keeps paging stable.
+  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+
+  bool by_value = false;
+  for (size_t i = 0; i < request.sort.size(); ++i) {
+    const SortSpec& spec = request.sort[i];
+    if (EqualsIgnoreCase(spec.property, "rank")) {
+      if (i == 0) {
+        break;  // relevance first: later keys cannot apply (no relevance ties in practice)
+      }
+      continue;
+    }
+    std::optional<uint32_t> slot = PropertyMap::Default().SortSlot(spec.property);
+    if (!slot) {
+      return Status::InvalidArgument("cannot sort by '" + spec.property +
+                                     "': use Rank, Write, LastModifiedTime, Sent or Size");
+    }
+    keys.add_value(*slot, /*reverse=*/spec.descending);
+    by_value = true;
+  }
+  if (by_value) {
+    enquire.set_sort_by_key_then_relevance(&keys, /*reverse=*/false);
+  } else {
+    enquire.set_sort_by_relevance();
+  }
+
+  const uint32_t limit = std::min(request.row_limit, kMaxRowLimit);
+  // check_at_least = every document makes get_matches_estimated() exact.
+  const Xapian::doccount everything = db.get_doccount();
+  Xapian::MSet mset = enquire.get_mset(request.start_row, limit, everything);
+
+  SearchResult result;
+  result.total_rows = mset.get_matches_estimated();
+  result.query_modification = ast.ToString();
+  HighlightTerms highlight = CollectHighlightTerms(ast, analyzer);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    DOCKET_ASSIGN_OR_RETURN(ItemId id, ParseItemId(it.get_document().get_data()));
+    Result<Item> item = store->GetItem(id);
+    if (!item.ok()) {
+      return item.error().WithContext("loading hit " + std::to_string(id));
+    }
+    SearchHit hit;
+    hit.rank = it.get_weight();
+    const std::string& text = item->text.empty() ? item->title : item->text;
+    hit.highlighted_summary = HighlightSummary(text, highlight, analyzer, request.summary_length);
+    hit.item = std::move(item).value();
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+}  // namespace docket

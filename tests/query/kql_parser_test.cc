@@ -1,0 +1,243 @@
+/** @file
+ *  @brief KQL parser: table tests of the printed AST and of error positions, plus a
+ *  no-crash loop over random bytes and mangled valid queries.
+ */
+#include "query/kql_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "tests/support/test_env.h"
+
+namespace docket {
+namespace {
+
+struct KqlCase {
+  std::string_view input;
+  std::string_view expected;
+};
+
+constexpr KqlCase kValidCases[] = {
+    // Terms, phrases, implicit AND (§2.2, §2.4.1).
+    {"budget", "TERM(budget)"},
+    {"budget review", "AND(TERM(budget), TERM(review))"},
+    {"\"budget review\"", "PHRASE(budget review)"},
+    {"合約審查", "TERM(合約審查)"},
+    {"from:alice \"合約審查\"", "AND(PROP(from, TERM(alice)), PHRASE(合約審查))"},
+    {"  spaced   out  ", "AND(TERM(spaced), TERM(out))"},
+    // Operators are upper case only and whole words (§2.1).
+    {"cat AND dog", "AND(TERM(cat), TERM(dog))"},
+    {"cat and dog", "AND(TERM(cat), TERM(and), TERM(dog))"},
+    {"cat or mouse", "AND(TERM(cat), TERM(or), TERM(mouse))"},
+    {"ANDROID NOTE", "AND(TERM(ANDROID), TERM(NOTE))"},
+    {"cat OR dog", "OR(TERM(cat), TERM(dog))"},
+    {"a OR b OR c", "OR(TERM(a), TERM(b), TERM(c))"},
+    {"NOT falcon", "NOT(TERM(falcon))"},
+    {"budget AND NOT falcon", "AND(TERM(budget), NOT(TERM(falcon)))"},
+    {"budget NOT falcon", "AND(TERM(budget), NOT(TERM(falcon)))"},
+    {"NOT NOT x", "NOT(NOT(TERM(x)))"},
+    // + and - touch their operand (§2.5).
+    {"-falcon budget", "AND(NOT(TERM(falcon)), TERM(budget))"},
+    {"cat +dog -fox", "AND(TERM(cat), TERM(dog), NOT(TERM(fox)))"},
+    {"cat - dog", "AND(TERM(cat), TERM(-), TERM(dog))"},
+    {"e-mail", "TERM(e-mail)"},
+    {"-\"a b\"", "NOT(PHRASE(a b))"},
+    {"-(a OR b) c", "AND(NOT(OR(TERM(a), TERM(b))), TERM(c))"},
+    // Precedence: prefix operators > AND > OR (§2.7).
+    {"a b OR c", "OR(AND(TERM(a), TERM(b)), TERM(c))"},
+    {"a OR b c", "OR(TERM(a), AND(TERM(b), TERM(c)))"},
+    {"a AND b OR c AND d", "OR(AND(TERM(a), TERM(b)), AND(TERM(c), TERM(d)))"},
+    {"a AND (b OR c)", "AND(TERM(a), OR(TERM(b), TERM(c)))"},
+    {"(a)", "TERM(a)"},
+    {"((a OR b))", "OR(TERM(a), TERM(b))"},
+    {"NOT a OR b", "OR(NOT(TERM(a)), TERM(b))"},
+    {"a OR NOT b", "OR(TERM(a), NOT(TERM(b)))"},
+    // Wildcards and match-all (§2.2).
+    {"fal*", "TERM(fal*)"},
+    {"fal**", "TERM(fal*)"},
+    {"*", "MATCHALL"},
+    {"* from:alice", "AND(MATCHALL, PROP(from, TERM(alice)))"},
+    {"\"Advanced Sear*\"", "PHRASE(Advanced Sear*)"},
+    {"\"ronnie@contoso\"*", "PHRASE(ronnie@contoso*)"},
+    // Property restrictions (§2.3).
+    {"from:alice", "PROP(from, TERM(alice))"},
+    {"From:Alice@Contoso.com", "PROP(from, TERM(Alice@Contoso.com))"},
+    {"subject:\"budget review\"", "PROP(subject, PHRASE(budget review))"},
+    {"title:\"Advanced Sear*\"", "PROP(title, PHRASE(Advanced Sear*))"},
+    {"from:ali*", "PROP(from, TERM(ali*))"},
+    {"subject:*", "PROP(subject, MATCHALL)"},
+    {"kind:im", "PROP(kind, TERM(im))"},
+    {"KIND:Meetings", "PROP(kind, TERM(Meetings))"},
+    {"sent>=2013-06-01", "PROP(sent, >=, TERM(2013-06-01))"},
+    {"sent<=2013-06-30", "PROP(sent, <=, TERM(2013-06-30))"},
+    {"sent>2013-06-01", "PROP(sent, >, TERM(2013-06-01))"},
+    {"sent<2013-06-01", "PROP(sent, <, TERM(2013-06-01))"},
+    {"sent=2013-06-03", "PROP(sent, =, TERM(2013-06-03))"},
+    {"sent<>2013-06-03", "PROP(sent, <>, TERM(2013-06-03))"},
+    {"sent:2013-06-01..2013-06-30", "PROP(sent, RANGE(2013-06-01, 2013-06-30))"},
+    {"size:1..1048576", "PROP(size, RANGE(1, 1048576))"},
+    {"size>26214400", "PROP(size, >, TERM(26214400))"},
+    {"title:AND", "PROP(title, TERM(AND))"},
+    {"subject:(budget review)", "PROP(subject, AND(TERM(budget), TERM(review)))"},
+    {"subject:(a OR b) c", "AND(PROP(subject, OR(TERM(a), TERM(b))), TERM(c))"},
+    {"(from:alice OR from:bob)", "OR(PROP(from, TERM(alice)), PROP(from, TERM(bob)))"},
+    {"nosuchprop:x", "PROP(nosuchprop, TERM(x))"},
+    {"12:30", "TERM(12:30)"},
+    // White space around the operator makes free text (§2.3).
+    {"author: \"John Smith\"", "AND(TERM(author), PHRASE(John Smith))"},
+    {"author :\"John Smith\"", "AND(TERM(author), TERM(:), PHRASE(John Smith))"},
+    // Same property, implicit operator: OR; different properties or explicit AND: AND (§2.4).
+    {"from:alice from:bob", "OR(PROP(from, TERM(alice)), PROP(from, TERM(bob)))"},
+    {"from:alice FROM:bob from:carol",
+     "OR(PROP(from, TERM(alice)), PROP(from, TERM(bob)), PROP(from, TERM(carol)))"},
+    {"from:alice to:bob", "AND(PROP(from, TERM(alice)), PROP(to, TERM(bob)))"},
+    {"from:alice AND from:bob", "AND(PROP(from, TERM(alice)), PROP(from, TERM(bob)))"},
+    {"from:alice from:bob budget",
+     "AND(OR(PROP(from, TERM(alice)), PROP(from, TERM(bob))), TERM(budget))"},
+    {"from:alice budget from:bob",
+     "AND(PROP(from, TERM(alice)), TERM(budget), PROP(from, TERM(bob)))"},
+    {"-from:alice -from:bob", "AND(NOT(PROP(from, TERM(alice))), NOT(PROP(from, TERM(bob))))"},
+    {"kind:im kind:meetings sent>=2013-06-01",
+     "AND(OR(PROP(kind, TERM(im)), PROP(kind, TERM(meetings))), PROP(sent, >=, "
+     "TERM(2013-06-01)))"},
+    // Smart quotes are straight quotes; NBSP and the ideographic space are white space.
+    {"\xE2\x80\x9C"
+     "budget review"
+     "\xE2\x80\x9D",
+     "PHRASE(budget review)"},
+    {"見積書\xE3\x80\x80"
+     "合約",
+     "AND(TERM(見積書), TERM(合約))"},
+    {"a\xC2\xA0"
+     "b",
+     "AND(TERM(a), TERM(b))"},
+    // Touching operands are still separate operands.
+    {"a\"b c\"d", "AND(TERM(a), PHRASE(b c), TERM(d))"},
+};
+
+TEST(KqlParserTest, ParsesValidQueries) {
+  for (const KqlCase& c : kValidCases) {
+    EXPECT_EQ(c.expected, ParseKqlToString(c.input)) << "input: " << c.input;
+  }
+}
+
+constexpr KqlCase kErrorCases[] = {
+    {"", "error@0: empty query"},
+    {"   ", "error@0: empty query"},
+    {"title:", "error@6: property 'title' has no value"},
+    {"title:   ", "error@6: property 'title' has no value"},
+    {"(title:)", "error@7: property 'title' has no value"},
+    {"\"budget review", "error@0: unbalanced quotation mark"},
+    {"budget \"review", "error@7: unbalanced quotation mark"},
+    {"(budget review", "error@0: unbalanced parenthesis"},
+    {"budget (review OR x", "error@7: unbalanced parenthesis"},
+    {"budget review)", "error@13: unbalanced parenthesis"},
+    {"(a OR b) OR c) d", "error@13: unbalanced parenthesis"},
+    {"()", "error@1: empty parentheses"},
+    {"a AND", "error@2: operator AND has nothing on its right"},
+    {"a OR", "error@2: operator OR has nothing on its right"},
+    {"AND a", "error@0: operator AND has nothing on its left"},
+    {"OR", "error@0: operator OR has nothing on its left"},
+    {"NOT", "error@0: operator NOT has nothing on its right"},
+    {"a NOT", "error@2: operator NOT has nothing on its right"},
+    {"(a AND)", "error@3: operator AND has nothing on its right"},
+    {"a AND OR b", "error@2: operator AND has nothing on its right"},
+    {"a OR AND b", "error@2: operator OR has nothing on its right"},
+    {"sent:2013..", "error@5: range '2013..' needs a value on both sides of '..'"},
+    {"size:..5", "error@5: range '..5' needs a value on both sides of '..'"},
+    {"size>1..5", "error@5: a range a..b needs the operator ':' or '='"},
+    {"a NEAR b", "error@2: operator NEAR is not supported yet"},
+    {"a XRANK(cb=1) b", "error@2: operator XRANK is not supported yet"},
+    {"WORDS(a, b)", "error@0: WORDS(...) is not supported yet"},
+    {"a\x01"
+     "b",
+     "error@1: control character 0x01 is not allowed"},
+    {"a\xE2\x80\x8F"
+     "b",
+     "error@1: invisible direction mark (LRM/RLM) is not allowed"},
+    {"subject:(", "error@8: unbalanced parenthesis"},
+    {"subject:()", "error@9: empty parentheses"},
+};
+
+TEST(KqlParserTest, ReportsErrorsWithPositions) {
+  for (const KqlCase& c : kErrorCases) {
+    EXPECT_EQ(c.expected, ParseKqlToString(c.input)) << "input: " << c.input;
+  }
+}
+
+TEST(KqlParserTest, ErrorIsInvalidArgumentWithPosition) {
+  Result<KqlNode> ast = ParseKql("budget (review");
+  ASSERT_FALSE(ast.ok());
+  EXPECT_EQ(StatusCode::kInvalidArgument, ast.error().code());
+  EXPECT_EQ("position 7: unbalanced parenthesis", ast.error().message());
+}
+
+TEST(KqlParserTest, KeepsPositionsOfNodes) {
+  Result<KqlNode> ast = ParseKql("budget from:alice");
+  ASSERT_OK(ast);
+  ASSERT_EQ(2u, ast->children.size());
+  EXPECT_EQ(0u, ast->children[0].position);
+  EXPECT_EQ(7u, ast->children[1].position);
+  EXPECT_EQ(12u, ast->children[1].children[0].position);  // the value
+}
+
+TEST(KqlParserTest, RejectsOverlongAndOverdeepQueries) {
+  std::string deep(1000, '(');
+  deep += "a";
+  deep += std::string(1000, ')');
+  EXPECT_EQ("error@64: query nests too deeply (more than 64 levels)", ParseKqlToString(deep));
+  std::string nots;
+  for (int i = 0; i < 2000; ++i) {
+    nots += "NOT ";
+  }
+  nots += "a";
+  EXPECT_NE(std::string::npos, ParseKqlToString(nots).find("nests too deeply"));
+  EXPECT_EQ("error@20480: query is longer than 20480 bytes",
+            ParseKqlToString(std::string(20481, 'a')));
+  KqlParseOptions options;
+  options.lex.max_query_bytes = 10;
+  EXPECT_FALSE(ParseKql("0123456789a", options).ok());
+  EXPECT_TRUE(ParseKql("0123456789", options).ok());
+}
+
+// Nothing dies on input (style.md §b.7): random bytes, and valid queries cut and spliced.
+TEST(KqlParserTest, NeverCrashesOnMangledInput) {
+  std::mt19937 rng(20130603);
+  const std::string alphabet =
+      "ab AND OR NOT ()\"*:-+=<>.. from:subject:sent>=2013-06-01 \xE5\x90\x88\xE2\x80\x9C\xC2\xA0";
+  for (int i = 0; i < 3000; ++i) {
+    std::string input;
+    size_t length = rng() % 40;
+    for (size_t k = 0; k < length; ++k) {
+      if (rng() % 4 == 0) {
+        input.push_back(static_cast<char>(rng() % 256));
+      } else {
+        input.push_back(alphabet[rng() % alphabet.size()]);
+      }
+    }
+    Result<KqlNode> ast = ParseKql(input);
+    if (ast.ok()) {
+      EXPECT_FALSE(ast->ToString().empty());
+    } else {
+      EXPECT_EQ(StatusCode::kInvalidArgument, ast.error().code()) << input;
+      EXPECT_EQ(0u, ast.error().message().rfind("position ", 0)) << input;
+    }
+  }
+  for (const KqlCase& c : kValidCases) {
+    std::string_view q = c.input;
+    for (size_t a = 0; a <= q.size(); ++a) {
+      for (size_t b = a; b <= q.size(); b += 3) {
+        std::string cut(q.substr(a, b - a));
+        (void)ParseKql(cut).ok();
+        std::string spliced = std::string(q.substr(0, a)) + std::string(q.substr(b));
+        (void)ParseKql(spliced).ok();
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace docket

@@ -1,0 +1,423 @@
+/** @file
+ *  @brief Searcher over a real index (RocksDB + Xapian written by CommitCoordinator): exact
+ *  result sets per query, paging, sorting, summaries, errors, Refresh and concurrent use.
+ */
+#include "query/searcher.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/commit_coordinator.h"
+#include "tests/support/test_env.h"
+
+namespace docket {
+namespace {
+
+UtcMillis At(int day, int hour = 0, int minute = 0) {
+  return UtcFromCivil(2013, 6, 1, 0, 0) + (day - 1) * 86'400'000LL + hour * 3'600'000LL +
+         minute * 60'000LL;
+}
+
+struct Fixture {
+  char letter;
+  ItemKind kind;
+  std::string title;
+  std::string text;
+  std::string from;
+  std::vector<std::string> to;
+  std::vector<std::string> participants;
+  UtcMillis sent;
+  uint64_t size;
+  std::string custodian;
+};
+
+// Day 0 is 2013-05-31, day 1 is 2013-06-01.
+const std::vector<Fixture>& Corpus() {
+  static const auto* corpus = new std::vector<Fixture>{
+      {'A',
+       ItemKind::kImConversation,
+       "Quarterly budget review",
+       "Alice: the budget for Falcon is approved.\nBob: great, send the e-mail.",
+       "sip:alice@contoso.com",
+       {"sip:bob@contoso.com"},
+       {"sip:alice@contoso.com", "sip:bob@contoso.com"},
+       At(3, 9, 15),
+       1000,
+       "Alice Smith"},
+      {'B',
+       ItemKind::kEmail,
+       "Budget numbers",
+       "The budget spreadsheet is attached & final. Regards, Carol",
+       "carol@fabrikam.com",
+       {"alice@contoso.com"},
+       {},
+       At(1, 10),
+       5000,
+       "Carol"},
+      {'C',
+       ItemKind::kMeeting,
+       "合約審查會議",
+       "請於週五前完成合約審查。",
+       "chen.dawen@contoso.com",
+       {"bob@contoso.com"},
+       {},
+       At(2, 2),
+       3000,
+       "Chen"},
+      {'D',
+       ItemKind::kImConversation,
+       "見積書",
+       "見積書を送ります。確認してください。",
+       "tanaka@contoso.co.jp",
+       {"dave@contoso.com"},
+       {},
+       At(4, 1),
+       2000,
+       "Tanaka"},
+      {'E',
+       ItemKind::kEmail,
+       "Straße Angebot",
+       "Das Budget für die Straße ist genehmigt.",
+       "hans@beispiel.de",
+       {"alice@contoso.com"},
+       {},
+       At(0, 12),
+       8000,
+       "Hans"},
+      {'F',
+       ItemKind::kImConversation,
+       "",
+       "Falcon launch moved to Friday.",
+       "bob@contoso.com",
+       {"dave@contoso.com"},
+       {},
+       At(3, 15),
+       500,
+       "Bob"},
+  };
+  return *corpus;
+}
+
+Item MakeItem(ItemId id, const Fixture& f) {
+  Item item;
+  item.id = id;
+  item.kind = f.kind;
+  item.title = f.title;
+  item.text = f.text;
+  item.from = f.from;
+  item.to = f.to;
+  item.participants = f.participants;
+  item.sent = f.sent;
+  item.last_activity = f.sent;
+  item.size = f.size;
+  item.custodian = f.custodian;
+  item.file_name = std::string(1, f.letter) + ".eml";
+  item.ipath = "export.zip!/" + item.file_name;
+  return item;
+}
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    auto coordinator = CommitCoordinator::Open(dir_->path(), {});
+    ASSERT_OK(coordinator);
+    WriteSet set;
+    for (const Fixture& f : Corpus()) {
+      const ItemId id = (*coordinator)->store().AllocateId();
+      letters_[id] = f.letter;
+      set.items.push_back(MakeItem(id, f));
+      set.index_ids.push_back(id);
+    }
+    ASSERT_OK((*coordinator)->Write(set));
+    ASSERT_OK((*coordinator)->Flush());
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    auto searcher = Searcher::Open(dir_->path());
+    ASSERT_OK(searcher);
+    searcher_ = std::move(searcher).value();
+  }
+
+  Result<SearchResult> Run(const std::string& kql, uint32_t start = 0, uint32_t limit = 50,
+                           std::vector<SortSpec> sort = {}) {
+    SearchRequest request;
+    request.query_text = kql;
+    request.start_row = start;
+    request.row_limit = limit;
+    request.sort = std::move(sort);
+    return searcher_->Search(request);
+  }
+
+  // The letters of the hits, in hit order.
+  static std::string Letters(const SearchResult& result) {
+    std::string out;
+    for (const SearchHit& hit : result.hits) {
+      out.push_back(letters_.at(hit.item.id));
+    }
+    return out;
+  }
+
+  // The set of letters matching `kql`, sorted; "error: ..." when the search failed.
+  std::string Matches(const std::string& kql) {
+    Result<SearchResult> result = Run(kql);
+    if (!result.ok()) {
+      return "error: " + result.error().ToString();
+    }
+    std::string letters = Letters(*result);
+    std::sort(letters.begin(), letters.end());
+    EXPECT_EQ(letters.size(), result->total_rows) << kql;
+    return letters;
+  }
+
+  static testing::TempDir* dir_;
+  static std::map<ItemId, char> letters_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+testing::TempDir* SearcherTest::dir_ = nullptr;
+std::map<ItemId, char> SearcherTest::letters_;
+
+TEST_F(SearcherTest, ReturnsExactResultSets) {
+  const std::pair<std::string, std::string> cases[] = {
+      // Chinese and Japanese: any contiguous run is a phrase of unigrams.
+      {"合約", "C"},
+      {"\"審查\"", "C"},
+      {"合約審查", "C"},
+      {"約審", "C"},
+      {"審約", ""},
+      {"見積書", "D"},
+      {"見積", "D"},
+      // English and German, folded the same way at index and query time.
+      {"budget", "ABE"},
+      {"BUDGET", "ABE"},
+      {"straße", "E"},
+      {"STRASSE", "E"},
+      {"e-mail", "A"},
+      {"\"budget review\"", "A"},
+      {"\"review budget\"", ""},
+      {"budget AND NOT falcon", "BE"},
+      {"budget NOT falcon", "BE"},
+      {"-falcon budget", "BE"},
+      {"falcon OR 見積書", "ADF"},
+      {"fal*", "AF"},
+      {"\"budget rev*\"", "A"},
+      {"\"budget sp*\"", "B"},
+      {"\"budget zz*\"", ""},
+      {"*", "ABCDEF"},
+      {"NOT kind:im", "BCE"},
+      {"budget and falcon", ""},  // lower-case "and" is a term
+      // Addresses: whole address, local part, domain, wildcard.
+      {"participants:bob@contoso.com", "ACF"},
+      {"participants:bob", "ACF"},
+      {"from:alice", "A"},
+      {"from:alice@contoso.com", "A"},
+      {"from:sip:alice@contoso.com", "A"},
+      {"from:contoso.com", "ACF"},
+      {"from:ali*", "A"},
+      {"participants:\"bob@contoso*\"", "ACF"},
+      {"to:alice", "BE"},
+      {"from:alice from:carol", "AB"},
+      {"from:alice AND from:carol", ""},
+      {"from:chen.dawen", "C"},
+      // Subject, kind, custodian.
+      {"subject:budget", "AB"},
+      {"title:budget", "AB"},
+      {"subject:\"budget review\"", "A"},
+      {"subject:\"quarterly bud*\"", "A"},
+      {"subject:(budget -numbers)", "A"},
+      {"subject:合約", "C"},
+      {"subject:falcon", ""},
+      {"kind:meetings", "C"},
+      {"kind:meeting", "C"},
+      {"kind:im", "ADF"},
+      {"kind:email", "BE"},
+      {"kind:im kind:email", "ABDEF"},
+      {"custodian:\"Alice Smith\"", "A"},
+      {"custodian:alice", ""},
+      // Dates (UTC) and sizes.
+      {"sent>=2013-06-02", "ACDF"},
+      {"sent:2013-06-03", "AF"},
+      {"sent=2013-06-03", "AF"},
+      {"sent>2013-06-03", "D"},
+      {"sent<2013-06-01", "E"},
+      {"sent<=2013-06-01", "BE"},
+      {"sent:2013-06-01..2013-06-03", "ABCF"},
+      {"sent>=2013-06-01 AND sent<=2013-06-02", "BC"},
+      {"sent:2013-06-03T09:15", "A"},
+      {"size>2500", "BCE"},
+      {"size:500..1000", "AF"},
+      {"size:1000", "A"},
+      {"budget size<2000", "A"},
+      // Overlong values: no error, no match.
+      {"from:" + std::string(300, 'a'), ""},
+      {"from:" + std::string(300, 'a') + "*", ""},
+      {std::string(300, 'b'), ""},
+      {"budget OR " + std::string(300, 'b'), "ABE"},
+      // Unknown property: no error, no match.
+      {"nosuchprop:x", ""},
+      {"budget OR nosuchprop:x", "ABE"},
+  };
+  for (const auto& [kql, expected] : cases) {
+    EXPECT_EQ(expected, Matches(kql)) << "query: " << kql;
+  }
+}
+
+TEST_F(SearcherTest, PagesAndSorts) {
+  const SortSpec sent_ascending{"Sent", false};
+  Result<SearchResult> all = Run("*", 0, 50, {sent_ascending});
+  ASSERT_OK(all);
+  EXPECT_EQ("EBCAFD", Letters(*all));
+  EXPECT_EQ(6u, all->total_rows);
+
+  Result<SearchResult> page = Run("*", 2, 2, {sent_ascending});
+  ASSERT_OK(page);
+  EXPECT_EQ("CA", Letters(*page));
+  EXPECT_EQ(6u, page->total_rows);
+
+  Result<SearchResult> past_end = Run("*", 10, 2, {sent_ascending});
+  ASSERT_OK(past_end);
+  EXPECT_EQ("", Letters(*past_end));
+  EXPECT_EQ(6u, past_end->total_rows);
+
+  Result<SearchResult> descending = Run("*", 0, 50, {{"Sent", true}});
+  ASSERT_OK(descending);
+  EXPECT_EQ("DFACBE", Letters(*descending));
+
+  Result<SearchResult> by_size = Run("*", 0, 50, {{"Size", false}});
+  ASSERT_OK(by_size);
+  EXPECT_EQ("FADCBE", Letters(*by_size));
+
+  Result<SearchResult> by_write = Run("kind:im", 0, 50, {{"Write", true}});
+  ASSERT_OK(by_write);
+  EXPECT_EQ("DFA", Letters(*by_write));
+
+  Result<SearchResult> count_only = Run("*", 0, 0);
+  ASSERT_OK(count_only);
+  EXPECT_EQ("", Letters(*count_only));
+  EXPECT_EQ(6u, count_only->total_rows);
+
+  Result<SearchResult> capped = Run("*", 0, 100000);
+  ASSERT_OK(capped);
+  EXPECT_EQ(6u, capped->hits.size());
+
+  Result<SearchResult> bad_sort = Run("*", 0, 10, {{"Colour", false}});
+  ASSERT_FALSE(bad_sort.ok());
+  EXPECT_EQ(StatusCode::kInvalidArgument, bad_sort.error().code());
+}
+
+TEST_F(SearcherTest, RanksByRelevanceByDefault) {
+  Result<SearchResult> result = Run("budget");
+  ASSERT_OK(result);
+  ASSERT_EQ(3u, result->hits.size());
+  for (size_t i = 1; i < result->hits.size(); ++i) {
+    EXPECT_GE(result->hits[i - 1].rank, result->hits[i].rank);
+  }
+  EXPECT_GT(result->hits.back().rank, 0);
+}
+
+TEST_F(SearcherTest, FillsItemsSummariesAndQueryModification) {
+  Result<SearchResult> result = Run("合約 from:chen.dawen");
+  ASSERT_OK(result);
+  ASSERT_EQ(1u, result->hits.size());
+  const SearchHit& hit = result->hits.front();
+  EXPECT_EQ("合約審查會議", hit.item.title);
+  EXPECT_EQ("chen.dawen@contoso.com", hit.item.from);
+  EXPECT_EQ(ItemKind::kMeeting, hit.item.kind);
+  EXPECT_EQ("請於週五前完成<c0>合約</c0>審查。", hit.highlighted_summary);
+  EXPECT_EQ("AND(TERM(合約), PROP(from, TERM(chen.dawen)))", result->query_modification);
+
+  Result<SearchResult> escaped = Run("spreadsheet");
+  ASSERT_OK(escaped);
+  ASSERT_EQ(1u, escaped->hits.size());
+  EXPECT_EQ("The budget <c0>spreadsheet</c0> is attached &amp; final. Regards, Carol",
+            escaped->hits.front().highlighted_summary);
+}
+
+TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"budget (review", "position 7: unbalanced parenthesis"},
+      {"\"budget", "position 0: unbalanced quotation mark"},
+      {"budget AND", "position 7: operator AND has nothing on its right"},
+      {"title:", "position 6: property 'title' has no value"},
+      {"", "position 0: empty query"},
+      {"sent:2013-02-30x",
+       "position 5: '2013-02-30x' is not a UTC date; use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ"},
+  };
+  for (const auto& [kql, message] : cases) {
+    Result<SearchResult> result = Run(kql);
+    ASSERT_FALSE(result.ok()) << kql;
+    EXPECT_EQ(StatusCode::kInvalidArgument, result.error().code()) << kql;
+    EXPECT_EQ(message, result.error().message()) << kql;
+  }
+}
+
+TEST_F(SearcherTest, SearchesFromSeveralThreads) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> results(4);
+  for (size_t t = 0; t < results.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        Result<SearchResult> r = Run(t % 2 == 0 ? "budget" : "合約");
+        results[t] = r.ok() ? std::to_string(r->total_rows) : r.error().ToString();
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ((std::vector<std::string>{"3", "1", "3", "1"}), results);
+}
+
+TEST(SearcherOpenTest, MissingIndexIsNotFound) {
+  testing::TempDir dir;
+  const auto missing = dir.path() / "nothing-here";
+  Result<std::unique_ptr<Searcher>> searcher = Searcher::Open(missing);
+  ASSERT_FALSE(searcher.ok());
+  EXPECT_EQ(StatusCode::kNotFound, searcher.error().code());
+  EXPECT_EQ("no index at " + missing.string() + "; run docket ingest first",
+            searcher.error().message());
+}
+
+TEST(SearcherOpenTest, RefreshSeesLaterCommits) {
+  testing::TempDir dir;
+  auto coordinator = CommitCoordinator::Open(dir.path(), {});
+  ASSERT_OK(coordinator);
+  Fixture first = Corpus().front();
+  const ItemId a = (*coordinator)->store().AllocateId();
+  ASSERT_OK((*coordinator)->Write({.items = {MakeItem(a, first)}, .index_ids = {a}}));
+  ASSERT_OK((*coordinator)->Flush());
+
+  auto searcher = Searcher::Open(dir.path());
+  ASSERT_OK(searcher);
+  SearchRequest request;
+  request.query_text = "zebra";
+
+  Fixture second = first;
+  second.text = "A zebra crossed the road.";
+  const ItemId b = (*coordinator)->store().AllocateId();
+  ASSERT_OK((*coordinator)->Write({.items = {MakeItem(b, second)}, .index_ids = {b}}));
+  ASSERT_OK((*coordinator)->Flush());
+
+  Result<SearchResult> before = (*searcher)->Search(request);
+  ASSERT_OK(before);
+  EXPECT_EQ(0u, before->total_rows);
+  ASSERT_OK((*searcher)->Refresh());
+  Result<SearchResult> after = (*searcher)->Search(request);
+  ASSERT_OK(after);
+  ASSERT_EQ(1u, after->total_rows);
+  EXPECT_EQ(b, after->hits.front().item.id);
+  EXPECT_EQ("A <c0>zebra</c0> crossed the road.", after->hits.front().highlighted_summary);
+}
+
+}  // namespace
+}  // namespace docket
