@@ -1,9 +1,315 @@
 /** @file
- *  @brief The `docket` binary: git-style subcommands (ingest, search, serve).
+ *  @brief The `docket` binary: git-style subcommands. CLI parsing only; each subcommand calls
+ *  into its module. This is a process boundary: the last-resort catch lives in main().
+ *
+ *    docket ingest    --index DIR [--custodian NAME] PATH...
+ *    docket search    --index DIR [--start N] [--limit N] [--sort PROP:asc|desc] QUERY...
+ *    docket serve     --index DIR [--listen HOST:PORT]
+ *    docket unindexed --index DIR
+ *  Exit codes: 0 success, 1 the command failed (message on stderr), 2 usage error.
  */
-#include <cstdio>
+#include <unistd.h>
 
-int main() {
-  std::fprintf(stderr, "usage: docket <ingest|search|serve> ...\n");
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "indexer/ingest_pipeline.h"
+#include "query/searcher.h"
+#include "storage/commit_coordinator.h"
+#include "storage/doc_store.h"
+#include "web/server.h"
+
+namespace docket {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: docket <command> [options]\n"
+    "  ingest    --index DIR [--custodian NAME] PATH...   archives, folders or .eml files\n"
+    "  search    --index DIR [--start N] [--limit N] [--sort Prop:ascending] QUERY\n"
+    "  serve     --index DIR [--listen 127.0.0.1:8080]    SharePoint search REST + web page\n"
+    "  unindexed --index DIR                              items that could not be fully indexed\n";
+
+// Flags ("--name value") and positional arguments of one subcommand.
+struct Args {
+  std::map<std::string, std::string> flags;
+  std::vector<std::string> positional;
+
+  std::string Get(const std::string& name, std::string fallback = {}) const {
+    auto it = flags.find(name);
+    return it == flags.end() ? fallback : it->second;
+  }
+};
+
+int UsageError(const std::string& message) {
+  std::cerr << "docket: " << message << "\n" << kUsage;
   return 2;
+}
+
+int Fail(const Status& status) {
+  std::cerr << "docket: " << status.ToString() << "\n";
+  return 1;
+}
+
+bool ParseArgs(int argc, char** argv, const std::vector<std::string>& known, Args* args,
+               std::string* error) {
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") {
+      for (++i; i < argc; ++i) {
+        args->positional.emplace_back(argv[i]);
+      }
+      break;
+    }
+    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+      std::string name = arg.substr(2);
+      std::string value;
+      if (const size_t eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name.resize(eq);
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        *error = "--" + name + " needs a value";
+        return false;
+      }
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        *error = "unknown option --" + name;
+        return false;
+      }
+      args->flags[name] = value;
+    } else {
+      args->positional.push_back(std::move(arg));
+    }
+  }
+  return true;
+}
+
+bool ParseCount(const std::string& text, uint32_t* out) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      text.size() > 9) {
+    return false;
+  }
+  *out = static_cast<uint32_t>(std::stoul(text));
+  return true;
+}
+
+int RunIngest(const Args& args) {
+  const std::string index = args.Get("index");
+  if (index.empty() || args.positional.empty()) {
+    return UsageError("ingest needs --index DIR and at least one PATH");
+  }
+  auto coordinator = CommitCoordinator::Open(index, {});
+  if (!coordinator.ok()) {
+    return Fail(coordinator.error());
+  }
+  if ((*coordinator)->replayed_on_open() > 0) {
+    std::cerr << "recovered: replayed " << (*coordinator)->replayed_on_open()
+              << " log records into the search index\n";
+  }
+  IngestPipeline pipeline(**coordinator, {.custodian = args.Get("custodian")});
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  if (isatty(STDERR_FILENO)) {
+    auto last = start;
+    pipeline.set_progress([&](const IngestStats& stats, std::string_view ipath) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(200)) {
+        return;
+      }
+      last = now;
+      const double seconds = elapsed();
+      std::fprintf(stderr, "\r\033[K%llu items, %llu messages, %.1f MB, %.0f items/s  %.60s",
+                   static_cast<unsigned long long>(stats.items),
+                   static_cast<unsigned long long>(stats.messages),
+                   static_cast<double>(stats.bytes) / 1e6,
+                   seconds > 0 ? static_cast<double>(stats.items) / seconds : 0.0,
+                   std::string(ipath).c_str());
+    });
+  }
+  int exit_code = 0;
+  for (const std::string& path : args.positional) {
+    const Status status = pipeline.IngestPath(path);
+    if (!status.ok()) {
+      // One unreadable PATH does not stop the others; the run still reports failure.
+      std::fprintf(stderr, "\r\033[Kdocket: %s\n", status.ToString().c_str());
+      exit_code = 1;
+      if (status.code() == StatusCode::kIOError && status.message().find("store") == 0) {
+        break;
+      }
+    }
+  }
+  const Status finished = pipeline.Finish();
+  if (isatty(STDERR_FILENO)) {
+    std::fputs("\r\033[K", stderr);
+  }
+  if (!finished.ok()) {
+    return Fail(finished);
+  }
+  std::cout << FormatIngestSummary(pipeline.stats(), elapsed()) << std::endl;
+  return exit_code;
+}
+
+std::string Highlight(std::string summary, bool tty) {
+  const auto replace = [&summary](std::string_view from, std::string_view to) {
+    for (size_t pos = 0; (pos = summary.find(from, pos)) != std::string::npos; pos += to.size()) {
+      summary.replace(pos, from.size(), to);
+    }
+  };
+  replace("<c0>", tty ? "\033[1m" : "[");
+  replace("</c0>", tty ? "\033[0m" : "]");
+  replace("<ddd/>", " … ");
+  replace("&lt;", "<");
+  replace("&gt;", ">");
+  replace("&quot;", "\"");
+  replace("&#39;", "'");
+  replace("&amp;", "&");
+  return summary;
+}
+
+int RunSearch(const Args& args) {
+  const std::string index = args.Get("index");
+  if (index.empty() || args.positional.empty()) {
+    return UsageError("search needs --index DIR and a QUERY");
+  }
+  SearchRequest request;
+  for (const std::string& word : args.positional) {
+    request.query_text += (request.query_text.empty() ? "" : " ") + word;
+  }
+  if (!ParseCount(args.Get("limit", "20"), &request.row_limit) ||
+      !ParseCount(args.Get("start", "0"), &request.start_row)) {
+    return UsageError("--limit and --start take whole numbers");
+  }
+  if (const std::string sort = args.Get("sort"); !sort.empty()) {
+    const size_t colon = sort.find(':');
+    const std::string direction =
+        colon == std::string::npos ? "descending" : sort.substr(colon + 1);
+    request.sort.push_back({sort.substr(0, colon), direction.rfind("desc", 0) == 0});
+  }
+  auto searcher = Searcher::Open(index);
+  if (!searcher.ok()) {
+    return Fail(searcher.error());
+  }
+  auto result = (*searcher)->Search(request);
+  if (!result.ok()) {
+    return Fail(result.error());
+  }
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  std::cout << result->total_rows << (result->total_rows == 1 ? " hit" : " hits") << " for "
+            << request.query_text << "\n";
+  uint32_t row = request.start_row;
+  for (const SearchHit& hit : result->hits) {
+    const Item& item = hit.item;
+    std::cout << "\n"
+              << ++row << ". [" << ItemKindName(item.kind) << "] "
+              << (item.sent != 0 ? FormatIso8601(item.sent) : std::string("(no date)")) << "  "
+              << (item.title.empty() ? item.file_name : item.title) << "  (id " << item.id
+              << ")\n   " << item.ipath << "\n";
+    if (!item.from.empty()) {
+      std::cout << "   from " << item.from;
+      if (!item.participants.empty()) {
+        std::cout << "; participants ";
+        for (size_t i = 0; i < item.participants.size(); ++i) {
+          std::cout << (i ? ", " : "") << item.participants[i];
+        }
+      }
+      std::cout << "\n";
+    }
+    if (item.state != IndexState::kIndexed) {
+      std::cout << "   " << IndexStateName(item.state) << ": " << item.state_reason << "\n";
+    }
+    if (!hit.highlighted_summary.empty()) {
+      std::cout << "   " << Highlight(hit.highlighted_summary, tty) << "\n";
+    }
+  }
+  return 0;
+}
+
+int RunUnindexed(const Args& args) {
+  const std::string index = args.Get("index");
+  if (index.empty()) {
+    return UsageError("unindexed needs --index DIR");
+  }
+  auto store =
+      DocStore::Open(IndexLayout(index).store(), {.create_if_missing = false, .read_only = true});
+  if (!store.ok()) {
+    return Fail(store.error());
+  }
+  uint64_t count = 0;
+  const Status status = (*store)->ForEachItem([&](const Item& item) {
+    if (item.state != IndexState::kIndexed) {
+      ++count;
+      std::cout << IndexStateName(item.state) << "\t" << item.id << "\t" << item.ipath << "\t"
+                << item.state_reason << "\n";
+    }
+    return true;
+  });
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cerr << count << " items not fully indexed\n";
+  return 0;
+}
+
+int RunServe(const Args& args) {
+  const std::string index = args.Get("index");
+  if (index.empty()) {
+    return UsageError("serve needs --index DIR");
+  }
+  ServerOptions options;
+  options.index_dir = index;
+  options.listen = args.Get("listen", "127.0.0.1:8080");
+  const Status status = RunServer(
+      options, [](const std::string& url) { std::cout << "listening on " << url << std::endl; });
+  return status.ok() ? 0 : Fail(status);
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    return UsageError("no command given");
+  }
+  const std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  struct Command {
+    std::vector<std::string> flags;
+    int (*run)(const Args&);
+  };
+  const std::map<std::string, Command> commands = {
+      {"ingest", {{"index", "custodian"}, RunIngest}},
+      {"search", {{"index", "start", "limit", "sort"}, RunSearch}},
+      {"serve", {{"index", "listen"}, RunServe}},
+      {"unindexed", {{"index"}, RunUnindexed}},
+  };
+  const auto it = commands.find(command);
+  if (it == commands.end()) {
+    return UsageError("unknown command '" + command + "'");
+  }
+  Args args;
+  std::string error;
+  if (!ParseArgs(argc, argv, it->second.flags, &args, &error)) {
+    return UsageError(error);
+  }
+  return it->second.run(args);
+}
+
+}  // namespace
+}  // namespace docket
+
+int main(int argc, char** argv) {
+  try {
+    return docket::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "docket: internal error: " << e.what() << "\n";
+    return 1;
+  }
 }

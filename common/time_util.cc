@@ -141,7 +141,7 @@ std::string FormatIso8601(UtcMillis millis) {
   const int64_t rem = seconds - days * 86400;
   int year = 0, month = 0, day = 0;
   CivilFromDays(days, &year, &month, &day);
-  char buf[32];
+  char buf[64];  // room for any int year, so the output is never truncated
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
                 static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
                 static_cast<int>(rem % 60));
@@ -150,11 +150,13 @@ std::string FormatIso8601(UtcMillis millis) {
 
 std::string FormatSharePointDateTime(UtcMillis millis) {
   std::string out = FormatIso8601(millis);
-  const int64_t fraction = ((millis % 1000) + 1000) % 1000;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, ".%03d0000Z", static_cast<int>(fraction));
+  const int fraction = static_cast<int>(((millis % 1000) + 1000) % 1000);
   out.pop_back();  // the 'Z'
-  out += buf;
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + fraction / 100));
+  out.push_back(static_cast<char>('0' + fraction / 10 % 10));
+  out.push_back(static_cast<char>('0' + fraction % 10));
+  out.append("0000Z");  // SharePoint prints 7 fractional digits
   return out;
 }
 

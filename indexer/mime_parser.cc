@@ -235,6 +235,19 @@ Result<MimeMessage> ParseMime(std::string_view bytes) {
   if (Trim(bytes.substr(0, std::min<size_t>(bytes.size(), 4096))).empty()) {
     return Status::InvalidArgument("not a MIME message: the input is empty");
   }
+  // GMime is lenient enough to find "headers" in random bytes; an RFC 5322 message must open
+  // with a header field: a name of printable ASCII (no colon, no space) and a colon.
+  {
+    size_t name_end = 0;
+    while (name_end < bytes.size() && name_end <= 76 && bytes[name_end] != ':' &&
+           bytes[name_end] > ' ' && static_cast<unsigned char>(bytes[name_end]) < 127) {
+      ++name_end;
+    }
+    if (name_end == 0 || name_end >= bytes.size() || bytes[name_end] != ':') {
+      return Status::InvalidArgument(
+          "not a MIME message: the input does not start with a header field (\"Name: value\")");
+    }
+  }
   // The memory stream copies the bytes; GMime cannot borrow them.
   GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
   GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));

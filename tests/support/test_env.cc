@@ -40,12 +40,13 @@ TempDir::~TempDir() {
 
 std::filesystem::path SourceDir() {
   const char* dir = std::getenv("DOCKET_SOURCE_DIR");
-  return dir != nullptr ? std::filesystem::path(dir) : std::filesystem::current_path();
+  return dir != nullptr ? std::filesystem::path(dir)
+                        : std::filesystem::path(DOCKET_DEFAULT_SOURCE_DIR);
 }
 
 std::filesystem::path DocketBinary() {
   const char* bin = std::getenv("DOCKET_BINARY");
-  return bin != nullptr ? std::filesystem::path(bin) : std::filesystem::path("docket");
+  return bin != nullptr ? std::filesystem::path(bin) : std::filesystem::path(DOCKET_DEFAULT_BINARY);
 }
 
 std::string ReadFileOrDie(const std::filesystem::path& path) {

@@ -28,9 +28,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-/// The source tree (for data/ and fixtures), from $DOCKET_SOURCE_DIR set by ctest.
+/// The source tree (for data/ and fixtures); $DOCKET_SOURCE_DIR overrides the configured one.
 std::filesystem::path SourceDir();
-/// The built `docket` binary, from $DOCKET_BINARY set by ctest.
+/// The built `docket` binary; $DOCKET_BINARY overrides the one this build made.
 std::filesystem::path DocketBinary();
 
 /// Reads a whole file; fails the test when it cannot.

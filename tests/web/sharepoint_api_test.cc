@@ -1,0 +1,269 @@
+/** @file
+ *  @brief GET /_api/search/query: OData literals, parameters, Accept negotiation, error bodies.
+ */
+#include "web/sharepoint_api.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/web/fake_search.h"
+
+namespace docket::web {
+namespace {
+
+using nlohmann::json;
+
+TEST(ODataStringTest, Table) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"'bud'", "bud"},
+      {"'title:\"O''Neil\"'", "title:\"O'Neil\""},
+      {"''''", "'"},
+      {"''", ""},
+      {"'a b'", "a b"},
+      {"  'padded'  ", "padded"},
+      {"unquoted text", "unquoted text"},  // lenient (§1.4)
+      {"'", "'"},                          // a lone quote is not a literal
+      {"'half", "'half"},
+      {"author:\"Li Wei\" AND 合同", "author:\"Li Wei\" AND 合同"},
+  };
+  for (const auto& [input, expected] : cases) {
+    EXPECT_EQ(expected, ParseODataString(input)) << input;
+  }
+}
+
+TEST(FunctionCallArgsTest, SplitsOutsideQuotes) {
+  const QueryParams params = ParseFunctionCallArgs(
+      "querytext='a,b&c',rowlimit=5&StartRow=2, selectproperties='Title,Path'");
+  ASSERT_EQ(4u, params.size());
+  EXPECT_EQ("querytext", params[0].first);
+  EXPECT_EQ("'a,b&c'", params[0].second);
+  EXPECT_EQ("5", params[1].second);
+  EXPECT_EQ("StartRow", params[2].first);
+  EXPECT_EQ("'Title,Path'", params[3].second);
+  EXPECT_EQ("'it''s, here'", ParseFunctionCallArgs("querytext='it''s, here'").at(0).second);
+  EXPECT_TRUE(ParseFunctionCallArgs("").empty());
+}
+
+TEST(NegotiateTest, Table) {
+  const std::pair<std::string_view, ODataFormat> cases[] = {
+      {"", ODataFormat::kXml},
+      {"*/*", ODataFormat::kXml},
+      {"application/xml", ODataFormat::kXml},
+      {"application/atom+xml", ODataFormat::kXml},
+      {"application/json;odata=nometadata", ODataFormat::kNoMetadata},
+      {"application/json; odata=nometadata", ODataFormat::kNoMetadata},
+      {"Application/JSON;ODATA = NoMetadata;charset=utf-8", ODataFormat::kNoMetadata},
+      {"application/json;odata=verbose", ODataFormat::kVerbose},
+      {"application/json;charset=utf-8; odata=\"verbose\"", ODataFormat::kVerbose},
+      {"application/json", ODataFormat::kMinimalMetadata},
+      {"application/json;odata=minimalmetadata", ODataFormat::kMinimalMetadata},
+      {"text/html, application/json;odata=verbose;q=0.9, */*;q=0.1", ODataFormat::kVerbose},
+      {"application/json;odata=verbose;q=0.5, application/json;odata=nometadata",
+       ODataFormat::kNoMetadata},
+      {"application/json;odata=verbose;q=0", ODataFormat::kXml},
+  };
+  for (const auto& [accept, expected] : cases) {
+    EXPECT_EQ(expected, NegotiateODataFormat(accept)) << accept;
+  }
+}
+
+TEST(ParseQueryOptionsTest, DefaultsAndCaseInsensitiveNames) {
+  Result<QueryOptions> options = ParseQueryOptions({{"QueryText", "'budget'"}});
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  EXPECT_EQ("budget", options->request.query_text);
+  EXPECT_EQ(0u, options->request.start_row);
+  EXPECT_EQ(10u, options->request.row_limit);
+  EXPECT_EQ(180u, options->request.summary_length);
+  EXPECT_TRUE(options->request.sort.empty());
+  EXPECT_FALSE(options->select_properties.has_value());
+
+  options = ParseQueryOptions({{"querytext", "'x'"},
+                               {"STARTROW", "20"},
+                               {"rowLimit", "'5'"},
+                               {"SummaryLength", "50"},
+                               {"sortList", "'Write:descending, size:Ascending'"},
+                               {"SelectProperties", "'title, Path,,Author'"},
+                               {"refiners", "'FileType'"}});  // accepted, ignored
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  EXPECT_EQ(20u, options->request.start_row);
+  EXPECT_EQ(5u, options->request.row_limit);
+  EXPECT_EQ(50u, options->request.summary_length);
+  ASSERT_EQ(2u, options->request.sort.size());
+  EXPECT_EQ("Write", options->request.sort[0].property);
+  EXPECT_TRUE(options->request.sort[0].descending);
+  EXPECT_EQ("Size", options->request.sort[1].property);
+  EXPECT_FALSE(options->request.sort[1].descending);
+  EXPECT_EQ((std::vector<std::string>{"title", "Path", "Author"}), *options->select_properties);
+}
+
+TEST(ParseQueryOptionsTest, FirstOccurrenceWinsAndRowLimitIsCapped) {
+  Result<QueryOptions> options = ParseQueryOptions(
+      {{"querytext", "'first'"}, {"QUERYTEXT", "'second'"}, {"rowlimit", "100000"}});
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ("first", options->request.query_text);
+  EXPECT_EQ(kMaxRowLimit, options->request.row_limit);
+}
+
+TEST(ParseQueryOptionsTest, SortAliases) {
+  Result<QueryOptions> options = ParseQueryOptions(
+      {{"querytext", "x"}, {"sortlist", "'LastModifiedTime:descending,Created,rank:descending'"}});
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  ASSERT_EQ(3u, options->request.sort.size());
+  EXPECT_EQ("Write", options->request.sort[0].property);
+  EXPECT_EQ("Sent", options->request.sort[1].property);
+  EXPECT_FALSE(options->request.sort[1].descending);
+  EXPECT_EQ("Rank", options->request.sort[2].property);
+}
+
+TEST(ParseQueryOptionsTest, Errors) {
+  const std::vector<std::pair<QueryParams, std::string_view>> cases = {
+      {{}, "querytext"},
+      {{{"querytext", "''"}}, "querytext"},
+      {{{"querytext", "'   '"}}, "querytext"},
+      {{{"querytext", ""}}, "querytext"},
+      {{{"querytext", "x"}, {"rowlimit", "-1"}}, "rowlimit"},
+      {{{"querytext", "x"}, {"rowlimit", "ten"}}, "rowlimit"},
+      {{{"querytext", "x"}, {"rowlimit", "10abc"}}, "rowlimit"},
+      {{{"querytext", "x"}, {"rowlimit", ""}}, "rowlimit"},
+      {{{"querytext", "x"}, {"startrow", "-5"}}, "startrow"},
+      {{{"querytext", "x"}, {"startrow", "50001"}}, "startrow"},
+      {{{"querytext", "x"}, {"startrow", "99999999999999999999999"}}, "startrow"},
+      {{{"querytext", "x"}, {"summarylength", "10001"}}, "summarylength"},
+      {{{"querytext", "x"}, {"sortlist", "'Bogus:ascending'"}}, "Bogus"},
+      {{{"querytext", "x"}, {"sortlist", "'Write:sideways'"}}, "sideways"},
+      {{{"querytext", "x"}, {"sortlist", "'[formula:abs(2000-size)]:ascending'"}}, "formula"},
+  };
+  for (const auto& [params, needle] : cases) {
+    Result<QueryOptions> options = ParseQueryOptions(params);
+    ASSERT_FALSE(options.ok()) << needle;
+    EXPECT_EQ(StatusCode::kInvalidArgument, options.error().code());
+    EXPECT_NE(std::string::npos, options.error().message().find(needle))
+        << options.error().message();
+  }
+}
+
+class HandleSearchQueryTest : public ::testing::Test {
+ protected:
+  HttpResponse Get(std::string target, std::string accept, std::string call_args = "") {
+    HttpRequest request;
+    request.method = "GET";
+    EXPECT_TRUE(request.SetTarget(target).ok());
+    if (!accept.empty()) {
+      request.headers.Add("Accept", accept);
+    }
+    request.headers.Add("Host", "docket.example:8080");
+    RequestContext context;
+    context.action = "search:query";
+    context.site_prefix = "/sites/ediscovery";
+    context.call_args = std::move(call_args);
+    return HandleSearchQuery(testing::FakeSearch(&last_), request, context);
+  }
+  SearchRequest last_;
+};
+
+TEST_F(HandleSearchQueryTest, NoMetadata) {
+  HttpResponse response = Get("/q?querytext=%27budget+review%27&rowlimit=2&startrow=1",
+                              "application/json;odata=nometadata");
+  ASSERT_EQ(200, response.status) << response.body;
+  EXPECT_EQ("application/json;odata=nometadata;streaming=true;charset=utf-8",
+            response.content_type);
+  EXPECT_EQ("budget review", last_.query_text);  // '+' decoded to a space, quotes stripped
+  EXPECT_EQ(1u, last_.start_row);
+  EXPECT_EQ(2u, last_.row_limit);
+  const json body = json::parse(response.body);
+  EXPECT_FALSE(body.contains("odata.metadata"));
+  EXPECT_FALSE(body.contains("d"));
+  const json& relevant = body["PrimaryQueryResult"]["RelevantResults"];
+  EXPECT_EQ(2, relevant["RowCount"]);
+  EXPECT_EQ(3, relevant["TotalRows"]);
+  EXPECT_EQ("102", relevant["Table"]["Rows"][0]["Cells"][1]["Value"]);
+}
+
+TEST_F(HandleSearchQueryTest, PlusMustBeEncodedToReachKql) {
+  Get("/q?querytext=%27%2Bbudget+-draft%27", "application/json;odata=nometadata");
+  EXPECT_EQ("+budget -draft", last_.query_text);
+}
+
+TEST_F(HandleSearchQueryTest, FunctionCallFormAndQueryStringTogether) {
+  HttpResponse response = Get("/q?selectproperties=%27Title%27",
+                              "application/json;odata=nometadata", "querytext='it''s',rowlimit=1");
+  ASSERT_EQ(200, response.status) << response.body;
+  EXPECT_EQ("it's", last_.query_text);
+  EXPECT_EQ(1u, last_.row_limit);
+  const json cells = json::parse(
+      response.body)["PrimaryQueryResult"]["RelevantResults"]["Table"]["Rows"][0]["Cells"];
+  ASSERT_EQ(1u, cells.size());
+  EXPECT_EQ("Title", cells[0]["Key"]);
+}
+
+TEST_F(HandleSearchQueryTest, Verbose) {
+  HttpResponse response = Get("/q?querytext='budget'", "application/json;odata=verbose");
+  ASSERT_EQ(200, response.status);
+  EXPECT_EQ("application/json;odata=verbose;charset=utf-8", response.content_type);
+  const json body = json::parse(response.body);
+  ASSERT_TRUE(body["d"]["query"].is_object());
+  EXPECT_EQ(3u,
+            body["d"]["query"]["PrimaryQueryResult"]["RelevantResults"]["Table"]["Rows"]["results"]
+                .size());
+}
+
+TEST_F(HandleSearchQueryTest, BareJsonIsMinimalMetadata) {
+  HttpResponse response = Get("/q?querytext='budget'", "application/json");
+  ASSERT_EQ(200, response.status);
+  EXPECT_EQ("application/json;odata=minimalmetadata;streaming=true;charset=utf-8",
+            response.content_type);
+  const json body = json::parse(response.body);
+  EXPECT_EQ(
+      "http://docket.example:8080/sites/ediscovery/_api/$metadata#Microsoft.Office.Server.Search."
+      "REST.SearchResult",
+      body["odata.metadata"]);
+  // The annotation leads, as in OData JSON light.
+  EXPECT_EQ("odata.metadata", nlohmann::ordered_json::parse(response.body).begin().key());
+}
+
+TEST_F(HandleSearchQueryTest, NoJsonAcceptGetsNoMetadataForNow) {
+  for (const char* accept : {"", "*/*", "application/xml"}) {
+    HttpResponse response = Get("/q?querytext='budget'", accept);
+    ASSERT_EQ(200, response.status) << accept;
+    EXPECT_EQ("application/json;odata=nometadata;streaming=true;charset=utf-8",
+              response.content_type);
+    EXPECT_TRUE(json::parse(response.body).contains("PrimaryQueryResult"));
+  }
+}
+
+TEST_F(HandleSearchQueryTest, EmptyQueryIs400) {
+  HttpResponse response = Get("/q?querytext=%27%27", "application/json;odata=nometadata");
+  EXPECT_EQ(400, response.status);
+  const json body = json::parse(response.body);
+  EXPECT_EQ("-1, Microsoft.Office.Server.Search.REST.SearchServiceException",
+            body["odata.error"]["code"]);
+  EXPECT_EQ("en-US", body["odata.error"]["message"]["lang"]);
+  EXPECT_NE(std::string::npos,
+            body["odata.error"]["message"]["value"].get<std::string>().find("querytext"));
+}
+
+TEST_F(HandleSearchQueryTest, MalformedKqlIs400WithSearcherMessage) {
+  HttpResponse response = Get("/q?querytext=%27bad(%27", "application/json;odata=verbose");
+  EXPECT_EQ(400, response.status);
+  const json body = json::parse(response.body);
+  ASSERT_EQ(1u, body.size());
+  EXPECT_EQ("-1, Microsoft.Office.Server.Search.REST.SearchServiceException",
+            body["error"]["code"]);
+  EXPECT_EQ("syntax error at offset 4: unbalanced '('", body["error"]["message"]["value"]);
+}
+
+TEST_F(HandleSearchQueryTest, BadNumbersAre400) {
+  EXPECT_EQ(400, Get("/q?querytext=x&rowlimit=-1", "application/json").status);
+  EXPECT_EQ(400, Get("/q?querytext=x&startrow=abc", "application/json").status);
+  EXPECT_EQ(400, Get("/q?querytext=x&sortlist='Nope:ascending'", "application/json").status);
+}
+
+TEST_F(HandleSearchQueryTest, InternalErrorIs500) {
+  HttpResponse response = Get("/q?querytext=boom", "application/json;odata=nometadata");
+  EXPECT_EQ(500, response.status);
+  EXPECT_TRUE(json::parse(response.body).contains("odata.error"));
+}
+
+}  // namespace
+}  // namespace docket::web
