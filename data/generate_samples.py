@@ -2,7 +2,7 @@
 """Synthetic eDiscovery corpus for Docket: Lync Server 2013 Export-CsArchivingData trees and email.
 
 Python 3 standard library only. An independent producer of test input, so that Docket's readers are
-not tested against themselves. Formats follow /work/shared/docs/ediscovery.md section 1.2-1.4:
+not tested against themselves. Formats follow ../shared/docs/ediscovery.md section 1.2-1.4:
 
   <OutputFolder>/<SQLSERVER-FQDN>_<Instance>/<YYYY>/<MM>/<DD>/yyyyMMddHHmmssfff_<n>_p2p.eml
   ... _conf.eml for conferences

@@ -371,7 +371,7 @@ Status IngestPipeline::IngestLeaf(std::string bytes, const std::string& ipath, I
   }
   const std::string name = LastComponent(ipath);
   if (LooksLikeMime(bytes, name)) {
-    return IngestMime(std::move(bytes), ipath, parent);
+    return IngestMime(std::move(bytes), sha, ipath, parent);
   }
   Item item = NewItem(ItemKind::kFile, ipath, parent);
   item.sha256 = sha;
@@ -396,9 +396,9 @@ Status IngestPipeline::IngestLeaf(std::string bytes, const std::string& ipath, I
   return Store(family);
 }
 
-Status IngestPipeline::IngestMime(std::string bytes, const std::string& ipath, ItemId parent) {
+Status IngestPipeline::IngestMime(std::string bytes, const std::string& sha,
+                                  const std::string& ipath, ItemId parent) {
   const std::string name = LastComponent(ipath);
-  const std::string sha = Sha256Hex(bytes);
   auto parsed = ParseMime(bytes);
   if (!parsed.ok()) {
     Item item = NewItem(ItemKind::kFile, ipath, parent);

@@ -77,7 +77,8 @@ class IngestPipeline {
   Status IngestArchive(std::string in_memory, const std::filesystem::path* file, Item container,
                        int depth);
   Status IngestLeaf(std::string bytes, const std::string& ipath, ItemId parent);
-  Status IngestMime(std::string bytes, const std::string& ipath, ItemId parent);
+  Status IngestMime(std::string bytes, const std::string& sha, const std::string& ipath,
+                    ItemId parent);
   Status StoreUnindexed(Item item, std::string native, const std::string& reason);
   Status Store(Family& family);
   Item NewItem(ItemKind kind, const std::string& ipath, ItemId parent);

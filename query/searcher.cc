@@ -115,6 +115,15 @@ Status Searcher::Refresh() {
 
 Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
+  // Pick up what a concurrent `docket ingest` has committed: reopen() only compares revisions,
+  // and the store is reopened (after the index, see above) only when the index moved on.
+  try {
+    if (db.reopen()) {
+      DOCKET_ASSIGN_OR_RETURN(store, OpenStore(layout));
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("reopening search index: " + e.get_description());
+  }
   DOCKET_ASSIGN_OR_RETURN(KqlNode ast, ParseKql(request.query_text));
   KqlToXapian planner(PropertyMap::Default(), analyzer);
   planner.set_database(&db);

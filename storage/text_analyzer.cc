@@ -15,6 +15,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -60,6 +61,17 @@ struct TextAnalyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
 
   std::string Normalize(std::string_view text) const {
+    // NFKC_Casefold of ASCII is exactly ASCII lower-casing; most terms in Latin-script text
+    // take this path and skip two UTF-16 conversions.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
+      std::string out(text);
+      for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+          c = static_cast<char>(c - 'A' + 'a');
+        }
+      }
+      return out;
+    }
     const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     UErrorCode err = U_ZERO_ERROR;
