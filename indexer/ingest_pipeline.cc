@@ -9,8 +9,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <fstream>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "common/hashing.h"
@@ -155,10 +160,103 @@ struct IngestPipeline::Family {
   WriteSet set;
 };
 
+// Parsing (archives, MIME, HTML) runs on the caller's thread; storing and indexing (RocksDB,
+// Xapian, tokenising) on this writer thread, so an ingest uses two cores. Families go through a
+// bounded queue in order, so the store sees the same writes as a single-threaded run, and the
+// natives in flight are remembered so deduplication stays exact while they wait.
+class IngestPipeline::Writer {
+ public:
+  explicit Writer(CommitCoordinator& coordinator)
+      : coordinator_(coordinator), thread_([this] { Run(); }) {}
+  // Without Finish() (an error ended the run early) the queued writes still land; the
+  // error, if any, was already reported through Push().
+  ~Writer() { Close().IgnoreError(); }
+
+  /// Queues `set`; blocks while the queue is full. Returns the writer's first error, if any.
+  Status Push(WriteSet set) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [this] { return queue_.size() < kMaxQueued || !error_.ok(); });
+    if (!error_.ok()) {
+      return error_;
+    }
+    for (const Item& item : set.items) {
+      if (!item.sha256.empty()) {
+        pending_.insert(item.sha256);
+      }
+    }
+    queue_.push_back(std::move(set));
+    not_empty_.notify_one();
+    return Status::OK();
+  }
+
+  /// True while a native with this hash is queued but not yet in the store.
+  bool Pending(const std::string& sha256) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return pending_.count(sha256) != 0;
+  }
+
+  /// Writes what is queued, stops the thread and returns the first error.
+  Status Close() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+      not_empty_.notify_one();
+    }
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+    return error_;
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 256;
+
+  void Run() {
+    for (;;) {
+      WriteSet set;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        not_empty_.wait(lock, [this] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) {
+          return;
+        }
+        set = std::move(queue_.front());
+        queue_.pop_front();
+        not_full_.notify_one();
+      }
+      const Status status = error_.ok() ? coordinator_.Write(set).status() : error_;
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const Item& item : set.items) {
+        pending_.erase(item.sha256);
+      }
+      if (!status.ok() && error_.ok()) {
+        error_ = status;
+        not_full_.notify_all();
+      }
+    }
+  }
+
+  CommitCoordinator& coordinator_;
+  std::mutex mu_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<WriteSet> queue_;
+  std::unordered_set<std::string> pending_;
+  bool closed_ = false;
+  Status error_;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
 IngestPipeline::IngestPipeline(CommitCoordinator& coordinator, IngestOptions options)
-    : coordinator_(coordinator), options_(std::move(options)) {}
+    : coordinator_(coordinator),
+      options_(std::move(options)),
+      writer_(std::make_unique<Writer>(coordinator)) {}
 
 IngestPipeline::~IngestPipeline() = default;
+
+bool IngestPipeline::Known(const std::string& sha256) {
+  return writer_->Pending(sha256) || coordinator_.store().FindByContent(sha256).ok();
+}
 
 Item IngestPipeline::NewItem(ItemKind kind, const std::string& ipath, ItemId parent) {
   Item item;
@@ -188,12 +286,10 @@ Status IngestPipeline::Store(Family& family) {
       family.set.index_ids.push_back(item.id);
     }
   }
-  auto written = coordinator_.Write(family.set);
-  if (!written.ok()) {
-    return written.error();
-  }
-  if (progress_ && !family.set.items.empty()) {
-    progress_(stats_, family.set.items.front().ipath);
+  const std::string ipath = family.set.items.empty() ? "" : family.set.items.front().ipath;
+  DOCKET_RETURN_IF_ERROR(writer_->Push(std::move(family.set)));
+  if (progress_ && !ipath.empty()) {
+    progress_(stats_, ipath);
   }
   return Status::OK();
 }
@@ -262,6 +358,10 @@ Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::
     stats_.duplicates += known->items;  // the whole file was ingested before
     return Status::OK();
   }
+  if (Known(*sha)) {
+    ++stats_.duplicates;  // the same bytes came earlier in this run (or as a member elsewhere)
+    return Status::OK();
+  }
   const uint64_t items_before = stats_.items + stats_.messages;
 
   if (LooksLikeArchive(head, path.filename().string())) {
@@ -291,7 +391,7 @@ Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::
   source.complete = true;
   Family record;
   record.set.source = source;
-  return coordinator_.Write(record.set).status();
+  return writer_->Push(std::move(record.set));
 }
 
 Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesystem::path* file,
@@ -324,7 +424,7 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
       Item nested = NewItem(ItemKind::kContainer, member_ipath, container.id);
       nested.size = entry.bytes.size();
       nested.sha256 = Sha256Hex(entry.bytes);
-      if (coordinator_.store().FindByContent(nested.sha256).ok()) {
+      if (Known(nested.sha256)) {
         ++stats_.duplicates;
         continue;
       }
@@ -365,7 +465,7 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
 
 Status IngestPipeline::IngestLeaf(std::string bytes, const std::string& ipath, ItemId parent) {
   const std::string sha = Sha256Hex(bytes);
-  if (coordinator_.store().FindByContent(sha).ok()) {
+  if (Known(sha)) {
     ++stats_.duplicates;
     return Status::OK();
   }
@@ -520,7 +620,10 @@ Status IngestPipeline::IngestMime(std::string bytes, const std::string& sha,
   return Store(family);
 }
 
-Status IngestPipeline::Finish() { return coordinator_.Flush(); }
+Status IngestPipeline::Finish() {
+  DOCKET_RETURN_IF_ERROR(writer_->Close());
+  return coordinator_.Flush();
+}
 
 std::string FormatIngestSummary(const IngestStats& stats, double seconds) {
   char buf[512];

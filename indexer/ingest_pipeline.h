@@ -61,7 +61,7 @@ class IngestPipeline {
   /// Status is non-OK only when the path cannot be read at all or the store fails.
   Status IngestPath(const std::filesystem::path& path);
 
-  /// Commits the search index; call once at the end of the run.
+  /// Waits for queued writes and commits the search index; call once at the end of the run.
   Status Finish();
 
   const IngestStats& stats() const { return stats_; }
@@ -73,6 +73,9 @@ class IngestPipeline {
 
  private:
   struct Family;
+  class Writer;
+  // Whether a native with this SHA-256 is stored or on its way to the store.
+  bool Known(const std::string& sha256);
   Status IngestFile(const std::filesystem::path& path, const std::string& ipath);
   Status IngestArchive(std::string in_memory, const std::filesystem::path* file, Item container,
                        int depth);
@@ -87,6 +90,7 @@ class IngestPipeline {
   IngestOptions options_;
   IngestStats stats_;
   std::function<void(const IngestStats&, std::string_view)> progress_;
+  std::unique_ptr<Writer> writer_;  // last: its thread stops before the members above go
 };
 
 /// "summary items=12 messages=96 bytes=123456 unindexed=1 partially_indexed=1 duplicates=0

@@ -155,6 +155,26 @@ TEST_F(IngestPipelineTest, ReingestingTheSameArchiveAddsNothing) {
   EXPECT_EQ(third.duplicates, 1u);
 }
 
+TEST_F(IngestPipelineTest, DuplicatesInTheSameRunAreCaughtWhileTheirWritesAreInFlight) {
+  // The same session twice in one archive (ArchiveDuplicateMessages) and the same file given
+  // twice on one command line: each native is stored once.
+  const auto path = dir_.path() / "pool.zip";
+  testing::WriteFileOrDie(
+      path, BuildArchive(ArchiveFormat::kZip,
+                         {{"pool1/20130603091502877_1_p2p.eml", testing::SampleSession()},
+                          {"pool2/20130603091502877_1_p2p.eml", testing::SampleSession()}}));
+  IngestPipeline pipeline(*coordinator_, {});
+  ASSERT_OK(pipeline.IngestPath(path));
+  ASSERT_OK(pipeline.IngestPath(path));
+  ASSERT_OK(pipeline.Finish());
+  EXPECT_EQ(pipeline.stats().items, 2u);  // the zip and one conversation
+  EXPECT_EQ(pipeline.stats().messages, 2u);
+  EXPECT_EQ(pipeline.stats().duplicates, 2u);  // the second member, then the second file
+  EXPECT_EQ(ItemsWhere([](const Item& i) { return i.kind == ItemKind::kImConversation; }).size(),
+            1u);
+  EXPECT_EQ(Matches("XKINDim"), 1u);
+}
+
 TEST_F(IngestPipelineTest, TruncatedArchiveIsUnindexedAndKeepsTheMembersBeforeTheCut) {
   std::mt19937 rng(42);  // incompressible, so the cut lands inside big.bin's data
   std::string noise(200000, '\0');
