@@ -15,6 +15,8 @@
 #include <system_error>
 #include <vector>
 
+#include "common/strings.h"
+
 namespace docket {
 namespace {
 
@@ -29,13 +31,6 @@ std::string Quote(std::string_view path) { return "'" + std::string(path) + "'";
 std::string ArchiveErrorText(archive* a) {
   const char* text = archive_error_string(a);
   return text != nullptr && *text != '\0' ? std::string(text) : std::string("unknown error");
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 std::string_view BaseName(std::string_view path) {
@@ -56,7 +51,7 @@ std::string RawMemberName(std::string_view name_hint) {
   }
   static constexpr std::array<std::string_view, 11> kSuffixes = {
       ".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".lz", ".lz4", ".lzo", ".z", ".uu"};
-  std::string lower = ToLower(base);
+  std::string lower = AsciiLower(base);
   for (std::string_view suffix : kSuffixes) {
     if (EndsWith(lower, suffix) && base.size() > suffix.size()) {
       return std::string(base.substr(0, base.size() - suffix.size()));
@@ -339,7 +334,7 @@ Result<bool> ArchiveReader::Next(ArchiveEntry* entry) {
 }
 
 bool LooksLikeArchive(std::string_view head, std::string_view file_name) {
-  std::string name = ToLower(BaseName(file_name));
+  std::string name = AsciiLower(BaseName(file_name));
   // Zip containers that are documents: an extractor reads them, not the archive walker.
   static constexpr std::array<std::string_view, 14> kZipDocuments = {
       ".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".xltx", ".pptx",

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/hashing.h"
+#include "common/strings.h"
 #include "indexer/archive_reader.h"
 #include "indexer/charset_converter.h"
 #include "indexer/html_text.h"
@@ -37,19 +38,8 @@ std::string LastComponent(std::string_view ipath) {
   return std::string(slash == std::string_view::npos ? ipath : ipath.substr(slash + 1));
 }
 
-std::string LowerExtension(std::string_view name) {
-  const size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos) {
-    return {};
-  }
-  std::string ext(name.substr(dot + 1));
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
-
 std::string MediaTypeFor(std::string_view name) {
-  const std::string ext = LowerExtension(name);
+  const std::string ext = FileExtension(name);
   if (ext == "zip") return "application/zip";
   if (ext == "gz" || ext == "tgz") return "application/gzip";
   if (ext == "tar") return "application/x-tar";
@@ -67,19 +57,19 @@ bool IsTextType(std::string_view media_type, std::string_view name) {
   }
   static constexpr std::string_view kTextExtensions[] = {"txt", "csv", "log",  "md",  "json",
                                                          "xml", "htm", "html", "ics", "vcf"};
-  const std::string ext = LowerExtension(name);
+  const std::string ext = FileExtension(name);
   return std::find(std::begin(kTextExtensions), std::end(kTextExtensions), ext) !=
          std::end(kTextExtensions);
 }
 
 bool IsHtml(std::string_view media_type, std::string_view name) {
-  const std::string ext = LowerExtension(name);
+  const std::string ext = FileExtension(name);
   return media_type == "text/html" || ext == "htm" || ext == "html";
 }
 
 // An RFC 5322 message: named .eml, or opening with header lines that include a mail header.
 bool LooksLikeMime(std::string_view bytes, std::string_view name) {
-  const std::string ext = LowerExtension(name);
+  const std::string ext = FileExtension(name);
   if (ext == "eml" || ext == "mht" || ext == "mhtml") {
     return true;
   }

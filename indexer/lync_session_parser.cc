@@ -10,6 +10,7 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "common/strings.h"
 #include "indexer/charset_converter.h"
 #include "indexer/html_text.h"
 
@@ -42,13 +43,6 @@ int Digits(std::string_view s) {
     value = value * 10 + (c - '0');
   }
   return value;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // The transcript, flattened in document order. libxml2's HTML parser moves a <DIV> out of an

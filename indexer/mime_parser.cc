@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "common/strings.h"
 #include "indexer/charset_converter.h"
 #include "indexer/html_text.h"
 
@@ -48,29 +49,12 @@ std::string TakeGString(char* s) {
   return out;
 }
 
-std::string Trim(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && is_space(s.back())) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::string HeaderValue(GMimeObject* object, const char* name) {
   if (object == nullptr) {
     return {};
   }
   const char* value = g_mime_object_get_header(object, name);
-  return value == nullptr ? std::string() : Trim(value);
+  return value == nullptr ? std::string() : std::string(TrimWhitespace(value));
 }
 
 void AppendAddresses(InternetAddressList* list, std::vector<std::string>* out) {
@@ -121,7 +105,7 @@ std::string MediaType(GMimeObject* object) {
   if (type == nullptr) {
     return "application/octet-stream";
   }
-  return Lower(TakeGString(g_mime_content_type_get_mime_type(type)));
+  return AsciiLower(TakeGString(g_mime_content_type_get_mime_type(type)));
 }
 
 class Walker {
@@ -232,7 +216,7 @@ std::string_view SkipMboxFromLine(std::string_view bytes) {
 Result<MimeMessage> ParseMime(std::string_view bytes) {
   InitGMimeOnce();
   bytes = SkipMboxFromLine(bytes);
-  if (Trim(bytes.substr(0, std::min<size_t>(bytes.size(), 4096))).empty()) {
+  if (TrimWhitespace(bytes.substr(0, std::min<size_t>(bytes.size(), 4096))).empty()) {
     return Status::InvalidArgument("not a MIME message: the input is empty");
   }
   // GMime is lenient enough to find "headers" in random bytes; an RFC 5322 message must open
@@ -275,14 +259,14 @@ Result<MimeMessage> ParseMime(std::string_view bytes) {
   AppendAddresses(g_mime_message_get_addresses(gmessage.get(), GMIME_ADDRESS_TYPE_TO), &message.to);
   AppendAddresses(g_mime_message_get_addresses(gmessage.get(), GMIME_ADDRESS_TYPE_CC), &message.cc);
   const char* subject = g_mime_message_get_subject(gmessage.get());
-  message.subject = subject != nullptr ? Trim(subject) : "";
+  message.subject = subject != nullptr ? TrimWhitespace(subject) : "";
   if (GDateTime* date = g_mime_message_get_date(gmessage.get()); date != nullptr) {
     message.date = static_cast<UtcMillis>(g_date_time_to_unix(date)) * 1000 +
                    g_date_time_get_microsecond(date) / 1000;
   }
   message.session_id = HeaderValue(object, "Session-Id");
   const char* message_id = g_mime_message_get_message_id(gmessage.get());
-  message.message_id = message_id != nullptr ? Trim(message_id) : "";
+  message.message_id = message_id != nullptr ? TrimWhitespace(message_id) : "";
   message.content_class = HeaderValue(object, "Content-Class");
   if (message.content_class.empty()) {
     // GMime files every "Content-*" header of the top block under the message's MIME part.

@@ -5,25 +5,10 @@
 
 #include <cctype>
 
+#include "common/strings.h"
 #include "storage/index_schema.h"
 
 namespace docket {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 const PropertyMap& PropertyMap::Default() {
   static const PropertyMap* const kMap = [] {

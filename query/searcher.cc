@@ -16,6 +16,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "common/strings.h"
 #include "query/highlighter.h"
 #include "query/kql_parser.h"
 #include "query/kql_to_xapian.h"
@@ -34,13 +35,6 @@ constexpr uint32_t kMaxRowLimit = 500;
 Result<std::unique_ptr<DocStore>> OpenStore(const IndexLayout& layout) {
   return DocStore::Open(layout.store(),
                         DocStoreOptions{.create_if_missing = false, .read_only = true});
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 Result<ItemId> ParseItemId(const std::string& data) {

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/strings.h"
 #include "storage/index_schema.h"
 #include "storage/text_analyzer.h"
 
@@ -55,17 +56,6 @@ void AddText(Xapian::Document* doc, TextAnalyzer& analyzer, std::string_view tex
     }
   }
   *pos += schema::kFieldPositionGap;
-}
-
-std::string Extension(std::string_view file_name) {
-  const size_t dot = file_name.rfind('.');
-  if (dot == std::string_view::npos || dot + 1 >= file_name.size() || file_name.size() - dot > 12) {
-    return {};
-  }
-  std::string ext(file_name.substr(dot + 1));
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
 }
 
 }  // namespace
@@ -143,7 +133,7 @@ Status SearchIndex::Apply(const Item& item, TextAnalyzer& analyzer) {
     if (!item.custodian.empty()) {
       AddBoolean(&doc, schema::kPrefixCustodian, analyzer.Normalize(item.custodian));
     }
-    AddBoolean(&doc, schema::kPrefixFileExtension, Extension(item.file_name));
+    AddBoolean(&doc, schema::kPrefixFileExtension, FileExtension(item.file_name));
 
     // An unknown date gets no value at all, so `sent<2013-01-01` does not match it.
     if (item.sent != 0) {

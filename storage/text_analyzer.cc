@@ -19,6 +19,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "common/strings.h"
+
 namespace docket {
 namespace {
 
@@ -34,22 +36,10 @@ bool IsCjk(UChar32 c) {
   return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA;
 }
 
-std::string Trim(std::string_view s) {
-  size_t begin = 0;
-  size_t end = s.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(s[begin]))) {
-    ++begin;
-  }
-  while (end > begin && std::isspace(static_cast<unsigned char>(s[end - 1]))) {
-    --end;
-  }
-  return std::string(s.substr(begin, end - begin));
-}
-
 std::string StripQuotes(std::string s) {
   if (s.size() >= 2 &&
       ((s.front() == '"' && s.back() == '"') || (s.front() == '\'' && s.back() == '\''))) {
-    return Trim(std::string_view(s).substr(1, s.size() - 2));
+    return std::string(TrimWhitespace(std::string_view(s).substr(1, s.size() - 2)));
   }
   return s;
 }
@@ -161,11 +151,11 @@ std::vector<AnalyzedToken> TextAnalyzer::Tokenize(std::string_view text) {
 }
 
 std::string TextAnalyzer::NormalizeAddress(std::string_view address) {
-  std::string s = Trim(address);
+  std::string s(TrimWhitespace(address));
   const size_t lt = s.rfind('<');
   const size_t gt = s.rfind('>');
   if (lt != std::string::npos && gt != std::string::npos && gt > lt) {
-    s = Trim(std::string_view(s).substr(lt + 1, gt - lt - 1));
+    s = std::string(TrimWhitespace(std::string_view(s).substr(lt + 1, gt - lt - 1)));
   }
   s = StripQuotes(std::move(s));
   for (std::string_view scheme : {"sip:", "mailto:", "smtp:"}) {
@@ -183,7 +173,7 @@ std::string TextAnalyzer::NormalizeAddress(std::string_view address) {
       }
     }
   }
-  return Normalize(Trim(s));
+  return Normalize(TrimWhitespace(s));
 }
 
 std::vector<std::string> TextAnalyzer::AddressTerms(std::string_view address) {
@@ -222,7 +212,7 @@ std::vector<std::string> TextAnalyzer::AddressTerms(std::string_view address) {
   }
   const size_t lt = address.rfind('<');
   if (lt != std::string::npos && lt > 0) {
-    for (auto& token : Tokenize(StripQuotes(Trim(address.substr(0, lt))))) {
+    for (auto& token : Tokenize(StripQuotes(std::string(TrimWhitespace(address.substr(0, lt)))))) {
       add(std::move(token.term));
     }
   }

@@ -21,23 +21,7 @@ int HexValue(char c) {
   return -1;
 }
 
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return LowerAscii(x) == LowerAscii(y);
-         });
-}
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = LowerAscii(c);
-  }
-  return out;
-}
 
 void HttpHeaders::Set(std::string_view name, std::string value) {
   std::erase_if(fields_, [&](const auto& field) { return EqualsIgnoreCase(field.first, name); });

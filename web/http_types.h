@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/strings.h"
 
 namespace docket::web {
 
@@ -67,8 +68,9 @@ std::string UrlDecode(std::string_view text, bool plus_is_space);
 /// Splits "a=1&b=%27x%27" into decoded pairs. A parameter without '=' has an empty value.
 QueryParams ParseQueryString(std::string_view query);
 
-/// ASCII case-insensitive equality (HTTP field names, SharePoint parameter names).
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-std::string AsciiLower(std::string_view text);
+// ASCII case-insensitive helpers (HTTP field names, SharePoint parameter names) come from
+// common/strings.h.
+using ::docket::AsciiLower;
+using ::docket::EqualsIgnoreCase;
 
 }  // namespace docket::web

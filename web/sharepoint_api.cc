@@ -9,28 +9,18 @@
 #include <limits>
 #include <map>
 
+#include "common/strings.h"
 #include "web/http_status.h"
 
 namespace docket::web {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && blank(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && blank(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 // Splits on `separator`, trims each piece, drops empty pieces.
 std::vector<std::string> SplitList(std::string_view text, char separator) {
   std::vector<std::string> out;
   while (true) {
     const size_t pos = text.find(separator);
-    const std::string_view piece = Trim(text.substr(0, pos));
+    const std::string_view piece = TrimWhitespace(text.substr(0, pos));
     if (!piece.empty()) {
       out.emplace_back(piece);
     }
@@ -80,8 +70,8 @@ Result<std::vector<SortSpec>> ParseSortList(std::string_view raw) {
     std::string_view property = entry;
     std::string_view direction;
     if (const size_t colon = entry.rfind(':'); colon != std::string::npos) {
-      property = Trim(std::string_view(entry).substr(0, colon));
-      direction = Trim(std::string_view(entry).substr(colon + 1));
+      property = TrimWhitespace(std::string_view(entry).substr(0, colon));
+      direction = TrimWhitespace(std::string_view(entry).substr(colon + 1));
     }
     if (property.starts_with('[')) {
       return Status::InvalidArgument("sortlist: " + std::string(property) +
@@ -130,8 +120,8 @@ MediaRange ParseMediaRange(std::string_view text) {
     if (eq == std::string::npos) {
       continue;
     }
-    std::string name = AsciiLower(Trim(std::string_view(parts[i]).substr(0, eq)));
-    std::string value = AsciiLower(Trim(std::string_view(parts[i]).substr(eq + 1)));
+    std::string name = AsciiLower(TrimWhitespace(std::string_view(parts[i]).substr(0, eq)));
+    std::string value = AsciiLower(TrimWhitespace(std::string_view(parts[i]).substr(eq + 1)));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
@@ -207,7 +197,7 @@ std::string ODataContentType(ODataFormat format) {
 }
 
 std::string ParseODataString(std::string_view value) {
-  const std::string_view text = Trim(value);
+  const std::string_view text = TrimWhitespace(value);
   if (text.size() < 2 || text.front() != '\'' || text.back() != '\'') {
     return std::string(text);  // lenient: unquoted (§1.4)
   }
@@ -228,14 +218,14 @@ QueryParams ParseFunctionCallArgs(std::string_view args) {
   std::string current;
   bool in_quote = false;
   const auto flush = [&] {
-    const std::string_view piece = Trim(current);
+    const std::string_view piece = TrimWhitespace(current);
     if (!piece.empty()) {
       const size_t eq = piece.find('=');
       if (eq == std::string_view::npos) {
         params.emplace_back(std::string(piece), std::string());
       } else {
-        params.emplace_back(std::string(Trim(piece.substr(0, eq))),
-                            std::string(Trim(piece.substr(eq + 1))));
+        params.emplace_back(std::string(TrimWhitespace(piece.substr(0, eq))),
+                            std::string(TrimWhitespace(piece.substr(eq + 1))));
       }
     }
     current.clear();
@@ -258,7 +248,7 @@ Result<QueryOptions> ParseQueryOptions(const QueryParams& params) {
   // Names are case-insensitive (querytext, QueryText, sortList); the first occurrence wins.
   std::map<std::string, std::string> by_name;
   for (const auto& [name, value] : params) {
-    by_name.emplace(AsciiLower(Trim(name)), value);
+    by_name.emplace(AsciiLower(TrimWhitespace(name)), value);
   }
   const auto get = [&](std::string_view name) -> const std::string* {
     const auto it = by_name.find(std::string(name));
@@ -271,7 +261,7 @@ Result<QueryOptions> ParseQueryOptions(const QueryParams& params) {
     return Status::InvalidArgument("The parameter querytext is required.");
   }
   options.request.query_text = ParseODataString(*querytext);
-  if (Trim(options.request.query_text).empty()) {
+  if (TrimWhitespace(options.request.query_text).empty()) {
     return Status::InvalidArgument("The parameter querytext must not be empty.");
   }
   if (const std::string* raw = get("startrow")) {

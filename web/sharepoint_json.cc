@@ -65,12 +65,11 @@ std::optional<std::string> WriteTime(const SearchHit& hit) {
 }
 
 std::optional<std::string> Extension(const SearchHit& hit) {
-  const std::string& name = hit.item.file_name;
-  const size_t dot = name.rfind('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) {
+  std::string extension = FileExtension(hit.item.file_name);
+  if (extension.empty()) {
     return std::nullopt;
   }
-  return AsciiLower(std::string_view(name).substr(dot + 1));
+  return extension;
 }
 
 std::string FormatRank(double rank) {

@@ -1,0 +1,25 @@
+/** @file
+ *  @brief Small ASCII string helpers shared by every module (protocol names, headers, file
+ *  extensions). Anything linguistic goes through storage/text_analyzer.h instead.
+ */
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace docket {
+
+/// `s` without leading and trailing ASCII white space (space, \t, \n, \v, \f, \r).
+std::string_view TrimWhitespace(std::string_view s);
+
+/// A-Z lowered; every other byte (UTF-8 included) unchanged.
+std::string AsciiLower(std::string_view s);
+
+/// Equal when compared with A-Z folded to a-z.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+/// The lower-cased extension of a file name without the dot ("Report.DOCX" -> "docx"); empty
+/// when there is none ("README", ".profile", "name.").
+std::string FileExtension(std::string_view file_name);
+
+}  // namespace docket

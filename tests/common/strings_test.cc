@@ -1,0 +1,31 @@
+// Tests for common/strings.h.
+#include "common/strings.h"
+
+#include "tests/support/test_env.h"
+
+namespace docket {
+namespace {
+
+TEST(StringsTest, TrimsAsciiWhitespaceOnly) {
+  EXPECT_EQ(TrimWhitespace(" \t\r\n value \n"), "value");
+  EXPECT_EQ(TrimWhitespace("   "), "");
+  // U+3000 IDEOGRAPHIC SPACE is not ASCII white space and stays.
+  EXPECT_EQ(TrimWhitespace("\xE3\x80\x80x "), "\xE3\x80\x80x");
+}
+
+TEST(StringsTest, LowersAndComparesAsciiOnly) {
+  EXPECT_EQ(AsciiLower("Content-Type ÄÖ"), "content-type ÄÖ");
+  EXPECT_TRUE(EqualsIgnoreCase("Accept", "ACCEPT"));
+  EXPECT_FALSE(EqualsIgnoreCase("Accept", "Accepts"));
+}
+
+TEST(StringsTest, FileExtensionIsLowerCaseWithoutTheDot) {
+  EXPECT_EQ(FileExtension("Report.DOCX"), "docx");
+  EXPECT_EQ(FileExtension("a.zip!/dir/x.tar.gz"), "gz");
+  EXPECT_EQ(FileExtension("dir.d/README"), "");
+  EXPECT_EQ(FileExtension(".profile"), "");
+  EXPECT_EQ(FileExtension("name."), "");
+}
+
+}  // namespace
+}  // namespace docket
