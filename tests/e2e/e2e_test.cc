@@ -271,6 +271,34 @@ TEST_F(EndToEndTest, ParticipantsAndKindMatchTheManifestExactly) {
             }));
 }
 
+TEST_F(EndToEndTest, TerminalSearchPrintsHitsAndExplainsBadQueries) {
+  const std::string docket = testing::DocketBinary().string();
+  const auto hit = RunCommand({docket, "search", "--index", index_.string(), "見積書"});
+  ASSERT_EQ(hit.exit_code, 0) << hit.err;
+  EXPECT_EQ(hit.out.rfind("1 hit for 見積書\n", 0), 0u) << hit.out;
+  EXPECT_NE(hit.out.find(PlantedIpath("planted-3-p2p-ja")), std::string::npos) << hit.out;
+  EXPECT_NE(hit.out.find("[見積書]"), std::string::npos) << "highlight missing: " << hit.out;
+
+  const auto paged = RunCommand({docket, "search", "--index", index_.string(), "--limit", "2",
+                                 "--sort", "Sent:ascending", "participants:bob@contoso.com"});
+  ASSERT_EQ(paged.exit_code, 0) << paged.err;
+  EXPECT_NE(paged.out.find("\n2. ["), std::string::npos) << paged.out;
+  EXPECT_EQ(paged.out.find("\n3. ["), std::string::npos) << paged.out;
+
+  const auto bad = RunCommand({docket, "search", "--index", index_.string(), "(budget AND"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("InvalidArgument: position"), std::string::npos) << bad.err;
+
+  const auto usage = RunCommand({docket, "search", "--bogus", "x"});
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_NE(usage.err.find("unknown option --bogus"), std::string::npos) << usage.err;
+
+  const auto missing =
+      RunCommand({docket, "search", "--index", (dir_->path() / "nothing").string(), "x"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("docket ingest"), std::string::npos) << missing.err;
+}
+
 TEST_F(EndToEndTest, VerboseJsonAndErrorsFollowSharePoint) {
   const json verbose = Query("見積書", "application/json;odata=verbose");
   const json& relevant = verbose["d"]["query"]["PrimaryQueryResult"]["RelevantResults"];
