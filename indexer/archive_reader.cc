@@ -281,7 +281,9 @@ Result<bool> ArchiveReader::Next(ArchiveEntry* entry) {
       path = raw;
     }
     if (archive_entry_is_encrypted(header)) {
-      // Not final: the next header skips this member's data.
+      // Not final: the next header skips this member's data. The caller records the member.
+      entry->path = path;
+      entry->bytes.clear();
       return Status::Unimplemented("member " + Quote(path) +
                                    " is encrypted; Docket does not decrypt archive members");
     }

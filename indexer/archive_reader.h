@@ -51,7 +51,8 @@ class ArchiveReader {
   ///   "member 'big.bin' expands past 1073741824 bytes (max_entry_bytes)"
   /// Entries returned before stay valid; a member cut short is never returned. Such a status is
   /// final: later calls return it again. The one exception is a member we cannot decrypt
-  /// (kUnimplemented): the next call continues with the following member.
+  /// (kUnimplemented): `entry->path` then names it (bytes empty), and the next call continues
+  /// with the following member.
   Result<bool> Next(ArchiveEntry* entry);
 
   /// Number of regular-file members returned so far.

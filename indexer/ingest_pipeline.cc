@@ -398,6 +398,13 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
     for (;;) {
       ArchiveEntry entry;
       auto next = (*reader)->Next(&entry);
+      if (!next.ok() && next.error().code() == StatusCode::kUnimplemented) {
+        // A member we cannot read (encrypted) is listed on its own; the rest of the archive
+        // is still read.
+        Item skipped = NewItem(ItemKind::kFile, container.ipath + "!/" + entry.path, container.id);
+        DOCKET_RETURN_IF_ERROR(StoreUnindexed(std::move(skipped), {}, next.error().message()));
+        continue;
+      }
       if (!next.ok()) {
         failure = next.error();
         break;

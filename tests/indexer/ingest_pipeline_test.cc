@@ -177,6 +177,35 @@ TEST_F(IngestPipelineTest, DuplicatesInTheSameRunAreCaughtWhileTheirWritesAreInF
   EXPECT_EQ(Matches("XKINDim"), 1u);
 }
 
+TEST_F(IngestPipelineTest, EncryptedMembersAreListedAndTheRestOfTheArchiveIsRead) {
+  const std::string locked = BuildArchive(
+      ArchiveFormat::kZipEncrypted, {{"hr/salaries.eml", PlainEmail("salaries", "secret pay")},
+                                     {"hr/bonus.eml", PlainEmail("bonus", "secret bonus")}});
+  const auto path = dir_.path() / "mixed.zip";
+  testing::WriteFileOrDie(
+      path, BuildArchive(ArchiveFormat::kZip,
+                         {{"a/first.eml", PlainEmail("first", "before the locked archive")},
+                          {"b/locked.zip", locked},
+                          {"z/last.eml", PlainEmail("last", "after the locked archive")}}));
+  const IngestStats stats = Ingest(path);
+  EXPECT_EQ(stats.unindexed, 2u);
+  std::vector<std::string> listed;
+  for (const Item& item :
+       ItemsWhere([](const Item& i) { return i.state == IndexState::kUnindexed; })) {
+    listed.push_back(item.ipath);
+    EXPECT_NE(item.state_reason.find("encrypted"), std::string::npos) << item.state_reason;
+  }
+  EXPECT_THAT(listed, ::testing::UnorderedElementsAre("mixed.zip!/b/locked.zip!/hr/salaries.eml",
+                                                      "mixed.zip!/b/locked.zip!/hr/bonus.eml"));
+  // Both plain members around the locked archive are indexed, and so is the locked archive's
+  // listing: each container was read to its end.
+  EXPECT_EQ(Matches("locked"), 2u);
+  for (const Item& container :
+       ItemsWhere([](const Item& i) { return i.kind == ItemKind::kContainer; })) {
+    EXPECT_EQ(container.state, IndexState::kIndexed) << container.ipath;
+  }
+}
+
 TEST_F(IngestPipelineTest, TruncatedArchiveIsUnindexedAndKeepsTheMembersBeforeTheCut) {
   std::mt19937 rng(42);  // incompressible, so the cut lands inside big.bin's data
   std::string noise(200000, '\0');

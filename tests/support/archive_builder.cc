@@ -23,6 +23,12 @@ std::string BuildArchive(ArchiveFormat format, const std::vector<ArchiveMember>&
     case ArchiveFormat::kZip:
       archive_write_set_format_zip(a);
       break;
+    case ArchiveFormat::kZipEncrypted:
+      archive_write_set_format_zip(a);
+      EXPECT_EQ(ARCHIVE_OK, archive_write_set_options(a, "zip:encryption=zipcrypt"))
+          << archive_error_string(a);
+      EXPECT_EQ(ARCHIVE_OK, archive_write_set_passphrase(a, "secret")) << archive_error_string(a);
+      break;
     case ArchiveFormat::kTar:
       archive_write_set_format_pax_restricted(a);
       break;

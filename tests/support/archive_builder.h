@@ -14,7 +14,9 @@ struct ArchiveMember {
   bool directory = false;
 };
 
-enum class ArchiveFormat { kZip, kTar, kTarGz, k7z, kGzipRaw };
+// kZipEncrypted: every member with traditional PKWARE encryption, passphrase "secret" (libarchive
+// takes writer options only before the archive is opened, so encryption is per archive).
+enum class ArchiveFormat { kZip, kZipEncrypted, kTar, kTarGz, k7z, kGzipRaw };
 
 /// The archive's bytes; members in the given order with mtime 2013-06-03T09:15:02Z.
 std::string BuildArchive(ArchiveFormat format, const std::vector<ArchiveMember>& members);
