@@ -369,7 +369,7 @@ Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::
       DOCKET_RETURN_IF_ERROR(StoreUnindexed(std::move(item), {}, read.message()));
     } else {
       DOCKET_RETURN_IF_ERROR(read);
-      DOCKET_RETURN_IF_ERROR(IngestLeaf(std::move(bytes), ipath, kNoItem));
+      DOCKET_RETURN_IF_ERROR(IngestLeaf(std::move(bytes), *sha, ipath, kNoItem));
     }
   }
 
@@ -413,18 +413,20 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
         break;
       }
       const std::string member_ipath = container.ipath + "!/" + entry.path;
+      std::string sha = Sha256Hex(entry.bytes);
+      if (Known(sha)) {
+        ++stats_.duplicates;
+        continue;
+      }
       const std::string_view head = std::string_view(entry.bytes).substr(0, kSniffBytes);
       if (!LooksLikeArchive(head, entry.path)) {
-        DOCKET_RETURN_IF_ERROR(IngestLeaf(std::move(entry.bytes), member_ipath, container.id));
+        DOCKET_RETURN_IF_ERROR(
+            IngestLeaf(std::move(entry.bytes), std::move(sha), member_ipath, container.id));
         continue;
       }
       Item nested = NewItem(ItemKind::kContainer, member_ipath, container.id);
       nested.size = entry.bytes.size();
-      nested.sha256 = Sha256Hex(entry.bytes);
-      if (Known(nested.sha256)) {
-        ++stats_.duplicates;
-        continue;
-      }
+      nested.sha256 = std::move(sha);
       if (depth + 1 >= options_.limits.max_depth) {
         const std::string reason =
             "archive nested deeper than " + std::to_string(options_.limits.max_depth) + " levels";
@@ -441,7 +443,7 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
     return Store(family);
   }
   // A damaged archive is itself an unindexed item; the members read before the damage stay.
-  reader = Status::Internal("closed");  // release the reader before its bytes move
+  // Its native is the same bytes its sha256 was computed from.
   std::string native = std::move(in_memory);
   std::string reason = failure.message();
   if (native.empty() && file != nullptr) {
@@ -451,21 +453,11 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
       reason += " (native not kept: " + read.message() + ")";
     }
   }
-  const std::string sha = container.sha256;
-  container.sha256.clear();  // recomputed from the kept native by StoreUnindexed
-  Item item = std::move(container);
-  if (native.empty()) {
-    item.sha256 = sha;
-  }
-  return StoreUnindexed(std::move(item), std::move(native), reason);
+  return StoreUnindexed(std::move(container), std::move(native), reason);
 }
 
-Status IngestPipeline::IngestLeaf(std::string bytes, const std::string& ipath, ItemId parent) {
-  const std::string sha = Sha256Hex(bytes);
-  if (Known(sha)) {
-    ++stats_.duplicates;
-    return Status::OK();
-  }
+Status IngestPipeline::IngestLeaf(std::string bytes, std::string sha, const std::string& ipath,
+                                  ItemId parent) {
   const std::string name = LastComponent(ipath);
   if (LooksLikeMime(bytes, name)) {
     return IngestMime(std::move(bytes), sha, ipath, parent);

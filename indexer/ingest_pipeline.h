@@ -79,7 +79,8 @@ class IngestPipeline {
   Status IngestFile(const std::filesystem::path& path, const std::string& ipath);
   Status IngestArchive(std::string in_memory, const std::filesystem::path* file, Item container,
                        int depth);
-  Status IngestLeaf(std::string bytes, const std::string& ipath, ItemId parent);
+  // `sha` is the SHA-256 of `bytes`; callers have already checked it is not Known().
+  Status IngestLeaf(std::string bytes, std::string sha, const std::string& ipath, ItemId parent);
   Status IngestMime(std::string bytes, const std::string& sha, const std::string& ipath,
                     ItemId parent);
   Status StoreUnindexed(Item item, std::string native, const std::string& reason);
