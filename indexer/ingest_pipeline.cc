@@ -248,6 +248,21 @@ bool IngestPipeline::Known(const std::string& sha256) {
   return writer_->Pending(sha256) || coordinator_.store().FindByContent(sha256).ok();
 }
 
+bool IngestPipeline::AlreadyAt(const std::string& sha256, const std::string& ipath) {
+  auto locations = coordinator_.store().GetLocations(sha256);
+  return locations.ok() &&
+         std::any_of(locations->begin(), locations->end(), [&](const Location& location) {
+           return location.ipath == ipath && location.custodian == options_.custodian;
+         });
+}
+
+Status IngestPipeline::RecordDuplicate(const std::string& sha256, const std::string& ipath) {
+  ++stats_.duplicates;
+  WriteSet set;
+  set.locations.push_back({sha256, ipath, options_.custodian});
+  return writer_->Push(std::move(set));
+}
+
 Item IngestPipeline::NewItem(ItemKind kind, const std::string& ipath, ItemId parent) {
   Item item;
   item.id = coordinator_.store().AllocateId();
@@ -344,13 +359,16 @@ Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::
   const uint64_t size = std::filesystem::file_size(path, ec);
   stats_.bytes += ec ? 0 : size;
 
-  if (auto known = coordinator_.store().GetSource(*sha); known.ok() && known->complete) {
-    stats_.duplicates += known->items;  // the whole file was ingested before
+  if (auto known = coordinator_.store().GetSource(*sha);
+      known.ok() && known->complete && AlreadyAt(*sha, ipath)) {
+    stats_.duplicates += known->items;  // this very file, from this place, was ingested before
     return Status::OK();
   }
-  if (Known(*sha)) {
-    ++stats_.duplicates;  // the same bytes came earlier in this run (or as a member elsewhere)
-    return Status::OK();
+  // The same bytes came earlier in this run or as a member elsewhere. (A completed archive
+  // found at a new place or for another custodian is walked again instead, so that every
+  // member's new location is recorded.)
+  if (!LooksLikeArchive(head, path.filename().string()) && Known(*sha)) {
+    return RecordDuplicate(*sha, ipath);
   }
   const uint64_t items_before = stats_.items + stats_.messages;
 
@@ -388,6 +406,9 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
                                      Item container, int depth) {
   // `in_memory` holds a nested archive's bytes; it outlives the reader and is the native kept
   // if the archive turns out damaged.
+  // An archive whose bytes are already stored is walked only to record where its members were
+  // found again; it is not stored a second time.
+  const bool already_stored = Known(container.sha256);
   auto reader = file != nullptr
                     ? ArchiveReader::OpenFile(*file, options_.limits)
                     : ArchiveReader::OpenMemory(in_memory, options_.limits, container.file_name);
@@ -414,8 +435,9 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
       }
       const std::string member_ipath = container.ipath + "!/" + entry.path;
       std::string sha = Sha256Hex(entry.bytes);
-      if (Known(sha)) {
-        ++stats_.duplicates;
+      if (Known(sha) &&
+          !LooksLikeArchive(std::string_view(entry.bytes).substr(0, kSniffBytes), entry.path)) {
+        DOCKET_RETURN_IF_ERROR(RecordDuplicate(sha, member_ipath));
         continue;
       }
       const std::string_view head = std::string_view(entry.bytes).substr(0, kSniffBytes);
@@ -436,6 +458,9 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
       DOCKET_RETURN_IF_ERROR(
           IngestArchive(std::move(entry.bytes), nullptr, std::move(nested), depth + 1));
     }
+  }
+  if (already_stored) {
+    return RecordDuplicate(container.sha256, container.ipath);
   }
   if (failure.ok()) {
     Family family;

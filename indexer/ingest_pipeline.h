@@ -11,8 +11,10 @@
  *    - anything else -> a file item (text when it is text, unindexed otherwise).
  *  Nothing is lost: an item that cannot be parsed is stored with its native bytes as
  *  kUnindexed with the reason; one read only partly is kPartiallyIndexed with the reason.
- *  Deduplication: a whole source file already ingested completely is skipped; an individual
- *  item whose native SHA-256 is already stored is counted as a duplicate and not stored again.
+ *  Deduplication: a source file already ingested completely from the same place for the same
+ *  custodian is skipped; an individual item whose native SHA-256 is already stored is counted as
+ *  a duplicate and not stored again, but its location (ipath, custodian) is recorded. Archives
+ *  are always opened, even when their bytes are known, so their members' locations are kept.
  */
 #pragma once
 
@@ -76,6 +78,10 @@ class IngestPipeline {
   class Writer;
   // Whether a native with this SHA-256 is stored or on its way to the store.
   bool Known(const std::string& sha256);
+  // Whether this native is already recorded at `ipath` for this run's custodian.
+  bool AlreadyAt(const std::string& sha256, const std::string& ipath);
+  // Counts a duplicate and records its location (the native itself is stored once).
+  Status RecordDuplicate(const std::string& sha256, const std::string& ipath);
   Status IngestFile(const std::filesystem::path& path, const std::string& ipath);
   Status IngestArchive(std::string in_memory, const std::filesystem::path* file, Item container,
                        int depth);

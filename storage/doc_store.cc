@@ -9,6 +9,8 @@
  *    content   sha256 hex -> be64(first item stored with that native)   (deduplication)
  *    sources   sha256 hex -> SourceRecord as JSON                      (ingest state)
  *    log       be64(seq) -> be64(item_id)*                             (ingest log)
+ *    locations sha256 hex \0 ipath \0 custodian -> ""                (every place a native
+ *              was found; the key makes recording a location twice a no-op)
  *  JSON keeps stored items readable with ldb and tolerant of new fields; it is not the hot
  *  path (Xapian is).
  */
@@ -18,6 +20,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -27,8 +30,27 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFamilies[] = {"default", "items",   "children", "natives",
-                                     "content", "sources", "log"};
-enum Family { kDefault = 0, kItems, kChildren, kNatives, kContent, kSources, kLog, kFamilyCount };
+                                     "content", "sources", "log",      "locations"};
+enum Family {
+  kDefault = 0,
+  kItems,
+  kChildren,
+  kNatives,
+  kContent,
+  kSources,
+  kLog,
+  kLocations,
+  kFamilyCount
+};
+
+std::string LocationKey(const Location& location) {
+  std::string key = location.sha256;
+  key.push_back('\0');
+  key += location.ipath;
+  key.push_back('\0');
+  key += location.custodian;
+  return key;
+}
 
 constexpr std::string_view kMetaNextId = "meta/next_id";
 constexpr std::string_view kMetaLastSeq = "meta/last_seq";
@@ -152,13 +174,19 @@ struct DocStore::Impl {
 
   ~Impl() {
     for (auto* handle : families) {
-      db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+      if (handle != nullptr) {
+        db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+      }
     }
   }
 
+  // nullptr for a family a read-only open found missing (a store written by an older build).
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<size_t>(f)]; }
 
   Status Get(Family f, std::string_view key, std::string* value, std::string_view what) const {
+    if (cf(f) == nullptr) {
+      return Status::NotFound(std::string(what) + " not found");
+    }
     return FromRocks(
         db->Get(rocksdb::ReadOptions(), cf(f), rocksdb::Slice(key.data(), key.size()), value),
         what);
@@ -201,11 +229,31 @@ Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& di
     }
   }
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), descriptors, &impl->families,
-                                         &raw)
-          : rocksdb::DB::Open(db_options, dir.string(), descriptors, &impl->families, &raw);
+  rocksdb::Status s;
+  if (options.read_only) {
+    // A read-only open cannot create families, so open the ones the store has; families added
+    // by a later build read as empty until the next `docket ingest` creates them.
+    std::vector<std::string> existing;
+    s = rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &existing);
+    std::vector<rocksdb::ColumnFamilyDescriptor> present;
+    std::vector<int> present_index;
+    for (int f = 0; s.ok() && f < kFamilyCount; ++f) {
+      if (std::find(existing.begin(), existing.end(), kFamilies[f]) != existing.end()) {
+        present.push_back(descriptors[static_cast<size_t>(f)]);
+        present_index.push_back(f);
+      }
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    if (s.ok()) {
+      s = rocksdb::DB::OpenForReadOnly(db_options, dir.string(), present, &handles, &raw);
+    }
+    impl->families.assign(kFamilyCount, nullptr);
+    for (size_t i = 0; s.ok() && i < handles.size(); ++i) {
+      impl->families[static_cast<size_t>(present_index[i])] = handles[i];
+    }
+  } else {
+    s = rocksdb::DB::Open(db_options, dir.string(), descriptors, &impl->families, &raw);
+  }
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return Status::IOError("the index at " + dir.string() + " is in use by another writer (" +
@@ -243,6 +291,7 @@ Result<uint64_t> DocStore::Write(const WriteSet& set) {
       batch.Put(impl_->cf(kChildren), Be64(item.parent_id) + key, "");
     }
     if (!item.sha256.empty() && item.kind != ItemKind::kImMessage) {
+      batch.Put(impl_->cf(kLocations), LocationKey({item.sha256, item.ipath, item.custodian}), "");
       std::string existing;
       if (impl_->Get(kContent, item.sha256, &existing, "content").IsNotFound()) {
         batch.Put(impl_->cf(kContent), item.sha256, key);
@@ -253,6 +302,9 @@ Result<uint64_t> DocStore::Write(const WriteSet& set) {
     if (!HasNative(sha)) {
       batch.Put(impl_->cf(kNatives), sha, bytes);
     }
+  }
+  for (const Location& location : set.locations) {
+    batch.Put(impl_->cf(kLocations), LocationKey(location), "");
   }
   for (ItemId id : set.index_ids) {
     log_value += Be64(id);
@@ -300,6 +352,24 @@ Result<ItemId> DocStore::FindByContent(const std::string& sha256) const {
   std::string value;
   DOCKET_RETURN_IF_ERROR(impl_->Get(kContent, sha256, &value, "content " + sha256));
   return FromBe64(value);
+}
+
+Result<std::vector<Location>> DocStore::GetLocations(const std::string& sha256) const {
+  std::vector<Location> locations;
+  if (impl_->cf(kLocations) == nullptr) {
+    return locations;
+  }
+  const std::string prefix = sha256 + std::string(1, '\0');
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kLocations)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string_view rest = it->key().ToStringView().substr(prefix.size());
+    const size_t nul = rest.find('\0');
+    locations.push_back({sha256, std::string(rest.substr(0, nul)),
+                         nul == std::string_view::npos ? "" : std::string(rest.substr(nul + 1))});
+  }
+  DOCKET_RETURN_IF_ERROR(FromRocks(it->status(), "listing locations"));
+  return locations;
 }
 
 Result<SourceRecord> DocStore::GetSource(const std::string& sha256) const {

@@ -40,6 +40,14 @@ struct SourceRecord {
   UtcMillis ingested_at = 0;
 };
 
+/// One place a native was found. Exact duplicates are stored once but every location is kept,
+/// so a production can say where each copy came from and whose it was.
+struct Location {
+  std::string sha256;
+  std::string ipath;
+  std::string custodian;
+};
+
 /// One atomic write: a family of items, their natives and the log record naming what the search
 /// index must (re)build.
 struct WriteSet {
@@ -47,6 +55,9 @@ struct WriteSet {
   std::vector<std::pair<std::string, std::string>> natives;  // sha256 -> bytes
   std::vector<ItemId> index_ids;  // items whose search documents must be (re)built
   std::optional<SourceRecord> source;
+  // Further places of natives already stored (duplicates). Every stored item's own place is
+  // recorded by Write() itself.
+  std::vector<Location> locations;
 };
 
 class DocStore {
@@ -73,6 +84,8 @@ class DocStore {
   /// The first item stored with this native content (deduplication), or NotFound.
   Result<ItemId> FindByContent(const std::string& sha256) const;
   Result<SourceRecord> GetSource(const std::string& sha256) const;
+  /// Every place the native with this hash was found, in key order (ipath, then custodian).
+  Result<std::vector<Location>> GetLocations(const std::string& sha256) const;
   /// Direct children of `parent`, in id order.
   Result<std::vector<ItemId>> GetChildren(ItemId parent) const;
 

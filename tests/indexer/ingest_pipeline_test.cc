@@ -155,6 +155,25 @@ TEST_F(IngestPipelineTest, ReingestingTheSameArchiveAddsNothing) {
   const IngestStats third = Ingest(other);
   EXPECT_EQ(third.items, 1u);  // only the tar.gz container
   EXPECT_EQ(third.duplicates, 1u);
+  auto locations = coordinator_->store().GetLocations(Sha256Hex(testing::SampleSession()));
+  ASSERT_OK(locations);
+  ASSERT_EQ(locations->size(), 2u);
+  EXPECT_EQ((*locations)[0].ipath, "export.zip!/a/20130603091502877_1_p2p.eml");
+  EXPECT_EQ((*locations)[1].ipath, "other.tar.gz!/x/20130603091502877_1_p2p.eml");
+  EXPECT_EQ((*locations)[1].custodian, "Alice");
+
+  // Another custodian's copy of an archive already ingested is walked again: nothing new is
+  // stored, and every member is recorded for that custodian too.
+  IngestPipeline bob(*coordinator_, {.custodian = "Bob"});
+  ASSERT_OK(bob.IngestPath(path));
+  ASSERT_OK(bob.Finish());
+  EXPECT_EQ(bob.stats().items, 0u);
+  EXPECT_EQ(bob.stats().duplicates, 3u);  // two members and the zip
+  locations = coordinator_->store().GetLocations(Sha256Hex(testing::SampleSession()));
+  ASSERT_OK(locations);
+  ASSERT_EQ(locations->size(), 3u);
+  EXPECT_EQ((*locations)[1].ipath, "export.zip!/a/20130603091502877_1_p2p.eml");
+  EXPECT_EQ((*locations)[1].custodian, "Bob");
 }
 
 TEST_F(IngestPipelineTest, DuplicatesInTheSameRunAreCaughtWhileTheirWritesAreInFlight) {
@@ -171,10 +190,21 @@ TEST_F(IngestPipelineTest, DuplicatesInTheSameRunAreCaughtWhileTheirWritesAreInF
   ASSERT_OK(pipeline.Finish());
   EXPECT_EQ(pipeline.stats().items, 2u);  // the zip and one conversation
   EXPECT_EQ(pipeline.stats().messages, 2u);
-  EXPECT_EQ(pipeline.stats().duplicates, 2u);  // the second member, then the second file
-  EXPECT_EQ(ItemsWhere([](const Item& i) { return i.kind == ItemKind::kImConversation; }).size(),
-            1u);
+  // The second member; then, reading the same file again, both members and the zip itself.
+  EXPECT_EQ(pipeline.stats().duplicates, 4u);
+  const auto conversations =
+      ItemsWhere([](const Item& i) { return i.kind == ItemKind::kImConversation; });
+  ASSERT_EQ(conversations.size(), 1u);
   EXPECT_EQ(Matches("XKINDim"), 1u);
+  // Stored once, found at both places (recording the same place twice is a no-op).
+  auto locations = coordinator_->store().GetLocations(conversations[0].sha256);
+  ASSERT_OK(locations);
+  std::vector<std::string> ipaths;
+  for (const Location& location : *locations) {
+    ipaths.push_back(location.ipath);
+  }
+  EXPECT_THAT(ipaths, ::testing::ElementsAre("pool.zip!/pool1/20130603091502877_1_p2p.eml",
+                                             "pool.zip!/pool2/20130603091502877_1_p2p.eml"));
 }
 
 TEST_F(IngestPipelineTest, EncryptedMembersAreListedAndTheRestOfTheArchiveIsRead) {

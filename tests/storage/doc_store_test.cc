@@ -1,6 +1,8 @@
 // Tests for storage/doc_store.h against a real RocksDB directory.
 #include "storage/doc_store.h"
 
+#include <rocksdb/db.h>
+
 #include "tests/support/test_env.h"
 
 namespace docket {
@@ -77,6 +79,63 @@ TEST_F(DocStoreTest, SequencesAndIdsSurviveReopen) {
     return Status::OK();
   }));
   EXPECT_EQ(seqs, std::vector<uint64_t>{1});
+}
+
+TEST_F(DocStoreTest, KeepsEveryLocationOfANativeOnce) {
+  auto store = DocStore::Open(dir_.path() / "store", {});
+  ASSERT_OK(store);
+  const ItemId id = (*store)->AllocateId();
+  Item item = MakeItem(id, kNoItem, "one");
+  item.ipath = "a.zip!/x.eml";
+  item.custodian = "Alice";
+  ASSERT_OK((*store)->Write({.items = {item}, .index_ids = {id}}));
+  // A duplicate found elsewhere, and the same place recorded twice.
+  const Location elsewhere{"aa", "b.zip!/copy/x.eml", "Bob"};
+  ASSERT_OK((*store)->Write({.locations = {elsewhere, elsewhere}}));
+  auto locations = (*store)->GetLocations("aa");
+  ASSERT_OK(locations);
+  ASSERT_EQ(locations->size(), 2u);
+  EXPECT_EQ((*locations)[0].ipath, "a.zip!/x.eml");
+  EXPECT_EQ((*locations)[0].custodian, "Alice");
+  EXPECT_EQ((*locations)[1].ipath, "b.zip!/copy/x.eml");
+  EXPECT_EQ((*locations)[1].custodian, "Bob");
+  EXPECT_TRUE((*store)->GetLocations("bb")->empty());
+}
+
+TEST_F(DocStoreTest, ReadOnlyOpenToleratesAStoreFromBeforeTheLocationsFamily) {
+  const auto path = dir_.path() / "store";
+  {
+    auto store = DocStore::Open(path, {});
+    ASSERT_OK(store);
+    const ItemId id = (*store)->AllocateId();
+    ASSERT_OK((*store)->Write({.items = {MakeItem(id, kNoItem, "old")}, .index_ids = {id}}));
+  }
+  {
+    // Make the store look like one written by an older build.
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path.string(), &names).ok());
+    for (const auto& name : names) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    for (auto* handle : handles) {
+      if (handle->GetName() == "locations") {
+        ASSERT_TRUE(db->DropColumnFamily(handle).ok());
+      }
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+  }
+  auto store = DocStore::Open(path, {.create_if_missing = false, .read_only = true});
+  ASSERT_OK(store);
+  EXPECT_EQ((*store)->GetItem(1)->title, "old");
+  auto locations = (*store)->GetLocations("aa");
+  ASSERT_OK(locations);
+  EXPECT_TRUE(locations->empty());
 }
 
 TEST_F(DocStoreTest, ReadOnlyOpenOfAMissingStoreIsNotFound) {
