@@ -5,7 +5,7 @@
  *    docket ingest    --index DIR [--custodian NAME] PATH...
  *    docket search    --index DIR [--start N] [--limit N] [--sort PROP:asc|desc] QUERY...
  *    docket serve     --index DIR [--listen HOST:PORT]
- *    docket unindexed --index DIR
+ *    docket unindexed --index DIR [--format text|csv]
  *  Exit codes: 0 success, 1 the command failed (message on stderr), 2 usage error.
  */
 #include <unistd.h>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "indexer/ingest_pipeline.h"
+#include "indexer/unindexed_log.h"
 #include "query/searcher.h"
 #include "storage/commit_coordinator.h"
 #include "storage/doc_store.h"
@@ -33,7 +34,7 @@ constexpr const char* kUsage =
     "  ingest    --index DIR [--custodian NAME] PATH...   archives, folders or .eml files\n"
     "  search    --index DIR [--start N] [--limit N] [--sort Prop:ascending] QUERY\n"
     "  serve     --index DIR [--listen 127.0.0.1:8080]    SharePoint search REST + web page\n"
-    "  unindexed --index DIR                              items that could not be fully indexed\n";
+    "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n";
 
 // Flags ("--name value") and positional arguments of one subcommand.
 struct Args {
@@ -242,14 +243,23 @@ int RunUnindexed(const Args& args) {
   if (!store.ok()) {
     return Fail(store.error());
   }
+  const std::string format = args.Get("format", "text");
+  if (format != "text" && format != "csv") {
+    return UsageError("--format is text or csv");
+  }
+  if (format == "csv") {
+    WriteUnindexedCsvHeader(std::cout);
+  }
   uint64_t count = 0;
-  const Status status = (*store)->ForEachItem([&](const Item& item) {
-    if (item.state != IndexState::kIndexed) {
-      ++count;
-      std::cout << IndexStateName(item.state) << "\t" << item.id << "\t" << item.ipath << "\t"
-                << item.state_reason << "\n";
+  const Status status = ForEachUnindexed(**store, [&](const UnindexedEntry& entry) {
+    ++count;
+    if (format == "csv") {
+      WriteUnindexedCsvRow(std::cout, entry);
+      return;
     }
-    return true;
+    const Item& item = entry.item;
+    std::cout << IndexStateName(item.state) << "\t" << item.id << "\t" << item.ipath << "\t"
+              << item.state_reason << "\t" << entry.source << "\n";
   });
   if (!status.ok()) {
     return Fail(status);
@@ -288,7 +298,7 @@ int Main(int argc, char** argv) {
       {"ingest", {{"index", "custodian"}, RunIngest}},
       {"search", {{"index", "start", "limit", "sort"}, RunSearch}},
       {"serve", {{"index", "listen"}, RunServe}},
-      {"unindexed", {{"index"}, RunUnindexed}},
+      {"unindexed", {{"index", "format"}, RunUnindexed}},
   };
   const auto it = commands.find(command);
   if (it == commands.end()) {

@@ -50,4 +50,22 @@ std::string FileExtension(std::string_view file_name) {
   return AsciiLower(file_name.substr(dot + 1));
 }
 
+std::string CsvField(std::string_view value) {
+  const bool quote =
+      value.find_first_of(",\"\r\n") != std::string_view::npos ||
+      (!value.empty() && (IsAsciiSpace(value.front()) || IsAsciiSpace(value.back())));
+  if (!quote) {
+    return std::string(value);
+  }
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') {
+      out += '"';
+    }
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace docket

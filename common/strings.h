@@ -22,4 +22,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 /// when there is none ("README", ".profile", "name.").
 std::string FileExtension(std::string_view file_name);
 
+/// One RFC 4180 CSV field: quoted (with inner quotes doubled) when it holds a comma, a quote,
+/// CR or LF, or starts or ends with white space; as is otherwise.
+std::string CsvField(std::string_view value);
+
 }  // namespace docket

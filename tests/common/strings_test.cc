@@ -27,5 +27,15 @@ TEST(StringsTest, FileExtensionIsLowerCaseWithoutTheDot) {
   EXPECT_EQ(FileExtension("name."), "");
 }
 
+TEST(StringsTest, CsvFieldsFollowRfc4180) {
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvField(" padded"), "\" padded\"");
+  EXPECT_EQ(CsvField("合約,審查"), "\"合約,審查\"");
+  EXPECT_EQ(CsvField(""), "");
+}
+
 }  // namespace
 }  // namespace docket

@@ -222,6 +222,16 @@ TEST_F(EndToEndTest, DamagedInputsAreListedWithTheirReasons) {
   EXPECT_TRUE(
       std::regex_search(listed.out, std::regex("unindexed\t\\d+\tsamples/bad/not-mime\\.eml\t")))
       << listed.out;
+  const auto csv = RunCommand({testing::DocketBinary().string(), "unindexed", "--index",
+                               index_.string(), "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("state,id,source,ipath,size,reason\r\n", 0), 0u) << csv.out;
+  const std::string truncated_source = (samples_ / "bad" / "truncated.zip").string();
+  EXPECT_TRUE(
+      std::regex_search(csv.out, std::regex("\r\nunindexed,\\d+," + truncated_source +
+                                            ",samples/bad/truncated\\.zip,[1-9]\\d*,[^\r]*trunc")))
+      << csv.out;
+
   // The members before the cut are searchable; the one cut short is not.
   for (const json& item : (*manifest_)["bad"]) {
     if (item.value("archive", "") != "bad/truncated.zip") {
