@@ -9,6 +9,10 @@ function(docket_target_defaults target)
     # (GCC bugs 105329, 105651); the warning is noise there, so it is off for GCC only.
     $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>
     $<$<BOOL:${DOCKET_WERROR}>:-Werror>)
+  if(DOCKET_BUILD_FUZZERS)
+    # Coverage instrumentation for libFuzzer in every library the targets link.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
   if(DOCKET_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=${DOCKET_SANITIZE} -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=${DOCKET_SANITIZE})
