@@ -146,10 +146,6 @@ Result<std::string> HashFile(const std::filesystem::path& path, std::string* hea
 
 }  // namespace
 
-struct IngestPipeline::Family {
-  WriteSet set;
-};
-
 // Parsing (archives, MIME, HTML) runs on the caller's thread; storing and indexing (RocksDB,
 // Xapian, tokenising) on this writer thread, so an ingest uses two cores. Families go through a
 // bounded queue in order, so the store sees the same writes as a single-threaded run, and the
@@ -275,8 +271,8 @@ Item IngestPipeline::NewItem(ItemKind kind, const std::string& ipath, ItemId par
   return item;
 }
 
-Status IngestPipeline::Store(Family& family) {
-  for (const Item& item : family.set.items) {
+Status IngestPipeline::Store(WriteSet family) {
+  for (const Item& item : family.items) {
     if (item.kind == ItemKind::kImMessage) {
       ++stats_.messages;
     } else {
@@ -288,11 +284,11 @@ Status IngestPipeline::Store(Family& family) {
       ++stats_.partially_indexed;
     }
     if (IsSearchable(item)) {
-      family.set.index_ids.push_back(item.id);
+      family.index_ids.push_back(item.id);
     }
   }
-  const std::string ipath = family.set.items.empty() ? "" : family.set.items.front().ipath;
-  DOCKET_RETURN_IF_ERROR(writer_->Push(std::move(family.set)));
+  const std::string ipath = family.items.empty() ? "" : family.items.front().ipath;
+  DOCKET_RETURN_IF_ERROR(writer_->Push(std::move(family)));
   if (progress_ && !ipath.empty()) {
     progress_(stats_, ipath);
   }
@@ -302,16 +298,16 @@ Status IngestPipeline::Store(Family& family) {
 Status IngestPipeline::StoreUnindexed(Item item, std::string native, const std::string& reason) {
   item.state = IndexState::kUnindexed;
   item.state_reason = reason;
-  Family family;
+  WriteSet family;
   if (!native.empty()) {
     item.size = native.size();
     if (item.sha256.empty()) {
       item.sha256 = Sha256Hex(native);
     }
-    family.set.natives.emplace_back(item.sha256, std::move(native));
+    family.natives.emplace_back(item.sha256, std::move(native));
   }
-  family.set.items.push_back(std::move(item));
-  return Store(family);
+  family.items.push_back(std::move(item));
+  return Store(std::move(family));
 }
 
 Status IngestPipeline::IngestPath(const std::filesystem::path& path) {
@@ -397,17 +393,16 @@ Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::
   source.custodian = options_.custodian;
   source.items = stats_.items + stats_.messages - items_before;
   source.complete = true;
-  Family record;
-  record.set.source = source;
-  return writer_->Push(std::move(record.set));
+  WriteSet record;
+  record.source = std::move(source);
+  return writer_->Push(std::move(record));
 }
 
 Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesystem::path* file,
                                      Item container, int depth) {
   // `in_memory` holds a nested archive's bytes; it outlives the reader and is the native kept
-  // if the archive turns out damaged.
-  // An archive whose bytes are already stored is walked only to record where its members were
-  // found again; it is not stored a second time.
+  // if the archive turns out damaged. An archive whose bytes are already stored is walked only to
+  // record where its members were found again; it is not stored a second time.
   const bool already_stored = Known(container.sha256);
   auto reader = file != nullptr
                     ? ArchiveReader::OpenFile(*file, options_.limits)
@@ -463,9 +458,9 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
     return RecordDuplicate(container.sha256, container.ipath);
   }
   if (failure.ok()) {
-    Family family;
-    family.set.items.push_back(std::move(container));
-    return Store(family);
+    WriteSet family;
+    family.items.push_back(std::move(container));
+    return Store(std::move(family));
   }
   // A damaged archive is itself an unindexed item; the members read before the damage stay.
   // Its native is the same bytes its sha256 was computed from.
@@ -504,10 +499,10 @@ Status IngestPipeline::IngestLeaf(std::string bytes, std::string sha, const std:
     item.state = IndexState::kPartiallyIndexed;
     item.state_reason = decoded->warning;
   }
-  Family family;
-  family.set.natives.emplace_back(sha, std::move(bytes));
-  family.set.items.push_back(std::move(item));
-  return Store(family);
+  WriteSet family;
+  family.natives.emplace_back(sha, std::move(bytes));
+  family.items.push_back(std::move(item));
+  return Store(std::move(family));
 }
 
 Status IngestPipeline::IngestMime(std::string bytes, const std::string& sha,
@@ -521,7 +516,7 @@ Status IngestPipeline::IngestMime(std::string bytes, const std::string& sha,
                           "not a readable MIME message: " + parsed.error().message());
   }
   const MimeMessage& mime = *parsed;
-  Family family;
+  WriteSet family;
 
   if (IsLyncSession(mime, name)) {
     const auto file_name = ParseLyncFileName(name);
@@ -569,11 +564,11 @@ Status IngestPipeline::IngestMime(std::string bytes, const std::string& sha,
       conv.text += ": ";
       conv.text += message.text;
       conv.text += '\n';
-      family.set.items.push_back(std::move(line));
+      family.items.push_back(std::move(line));
     }
-    family.set.natives.emplace_back(sha, std::move(bytes));
-    family.set.items.insert(family.set.items.begin(), std::move(conv));
-    return Store(family);
+    family.natives.emplace_back(sha, std::move(bytes));
+    family.items.insert(family.items.begin(), std::move(conv));
+    return Store(std::move(family));
   }
 
   Item email = NewItem(ItemKind::kEmail, ipath, parent);
@@ -621,17 +616,17 @@ Status IngestPipeline::IngestMime(std::string bytes, const std::string& sha,
       child.text = text;
       email.text += "\n\n" + attachment.file_name + "\n" + text;
     }
-    family.set.natives.emplace_back(child.sha256, attachment.bytes);
-    family.set.items.push_back(std::move(child));
+    family.natives.emplace_back(child.sha256, attachment.bytes);
+    family.items.push_back(std::move(child));
   }
   email.attachment_count = index;
   if (!reasons.empty()) {
     email.state = IndexState::kPartiallyIndexed;
     email.state_reason = JoinReasons(reasons, {});
   }
-  family.set.natives.emplace_back(sha, std::move(bytes));
-  family.set.items.insert(family.set.items.begin(), std::move(email));
-  return Store(family);
+  family.natives.emplace_back(sha, std::move(bytes));
+  family.items.insert(family.items.begin(), std::move(email));
+  return Store(std::move(family));
 }
 
 Status IngestPipeline::Finish() {

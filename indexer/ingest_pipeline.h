@@ -32,6 +32,7 @@
 namespace docket {
 
 class CommitCoordinator;
+struct WriteSet;
 
 struct IngestOptions {
   // Custodian recorded on every item of this run (`docket ingest --custodian`). Default: ""
@@ -74,7 +75,6 @@ class IngestPipeline {
   }
 
  private:
-  struct Family;
   class Writer;
   // Whether a native with this SHA-256 is stored or on its way to the store.
   bool Known(const std::string& sha256);
@@ -90,7 +90,8 @@ class IngestPipeline {
   Status IngestMime(std::string bytes, const std::string& sha, const std::string& ipath,
                     ItemId parent);
   Status StoreUnindexed(Item item, std::string native, const std::string& reason);
-  Status Store(Family& family);
+  // Stores one family (a parent and its children, with their natives) as one atomic write.
+  Status Store(WriteSet family);
   Item NewItem(ItemKind kind, const std::string& ipath, ItemId parent);
 
   CommitCoordinator& coordinator_;
