@@ -38,6 +38,11 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
+std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.find_last_of("/\\");
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 std::string FileExtension(std::string_view file_name) {
   const size_t slash = file_name.find_last_of('/');
   if (slash != std::string_view::npos) {

@@ -18,6 +18,9 @@ std::string AsciiLower(std::string_view s);
 /// Equal when compared with A-Z folded to a-z.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+/// The last component of a path, split on '/' or '\\' ("a/b\\c.eml" -> "c.eml").
+std::string_view BaseName(std::string_view path);
+
 /// The lower-cased extension of a file name without the dot ("Report.DOCX" -> "docx"); empty
 /// when there is none ("README", ".profile", "name.").
 std::string FileExtension(std::string_view file_name);

@@ -33,11 +33,6 @@ std::string ArchiveErrorText(archive* a) {
   return text != nullptr && *text != '\0' ? std::string(text) : std::string("unknown error");
 }
 
-std::string_view BaseName(std::string_view path) {
-  size_t slash = path.find_last_of("/\\");
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }

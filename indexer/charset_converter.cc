@@ -15,6 +15,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/strings.h"
+
 namespace docket {
 namespace {
 
@@ -45,15 +47,9 @@ std::string Trimmed(std::string_view label) {
   return std::string(label);
 }
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // Labels mailers use for a superset: decode with the superset so real-world bytes survive.
 std::string EffectiveLabel(const std::string& label) {
-  std::string lower = Lower(label);
+  std::string lower = AsciiLower(label);
   if (lower == "gb2312" || lower == "gbk" || lower == "x-gbk" || lower == "cp936" ||
       lower == "euc-cn" || lower == "x-euc-cn") {
     return "windows-936";

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "common/strings.h"
+
 namespace docket {
 namespace {
 
@@ -26,11 +28,7 @@ bool NameIs(const xmlNode* node, std::string_view name) {
   if (node->name == nullptr) {
     return false;
   }
-  const char* n = reinterpret_cast<const char*>(node->name);
-  return name.size() == std::strlen(n) &&
-         std::equal(name.begin(), name.end(), n, [](char a, char b) {
-           return a == std::tolower(static_cast<unsigned char>(b));
-         });
+  return EqualsIgnoreCase(name, reinterpret_cast<const char*>(node->name));
 }
 
 bool IsOneOf(const xmlNode* node, std::initializer_list<std::string_view> names) {

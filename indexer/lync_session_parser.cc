@@ -17,22 +17,6 @@
 namespace docket {
 namespace {
 
-std::string_view BaseName(std::string_view path) {
-  size_t slash = path.find_last_of("/\\");
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string_view TrimView(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && is_space(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -58,11 +42,11 @@ struct Token {
 
 // "SENDER [2013-06-03 09:15:02Z]:" -> sender and time. False when the text is not shaped so.
 bool ParseHeaderText(std::string_view text, Token* token) {
-  text = TrimView(text);
+  text = TrimWhitespace(text);
   if (text.find('\n') != std::string_view::npos || !text.ends_with(':')) {
     return false;
   }
-  text = TrimView(text.substr(0, text.size() - 1));
+  text = TrimWhitespace(text.substr(0, text.size() - 1));
   if (!text.ends_with(']')) {
     return false;
   }
@@ -70,8 +54,8 @@ bool ParseHeaderText(std::string_view text, Token* token) {
   if (open == std::string_view::npos) {
     return false;
   }
-  std::string_view sender = TrimView(text.substr(0, open));
-  std::string_view stamp = TrimView(text.substr(open + 1, text.size() - open - 2));
+  std::string_view sender = TrimWhitespace(text.substr(0, open));
+  std::string_view stamp = TrimWhitespace(text.substr(open + 1, text.size() - open - 2));
   if (sender.empty()) {
     return false;
   }
@@ -181,17 +165,15 @@ std::string CollapseSpaces(std::string_view text) {
 }  // namespace
 
 std::string NormalizeSipAddress(std::string_view address) {
-  address = TrimView(address);
+  address = TrimWhitespace(address);
   size_t open = address.rfind('<');
   if (open != std::string_view::npos) {
     size_t close = address.find('>', open);
     address = address.substr(
         open + 1, close == std::string_view::npos ? std::string_view::npos : close - open - 1);
-    address = TrimView(address);
+    address = TrimWhitespace(address);
   }
-  std::string out(address);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out = AsciiLower(address);
   if (out.starts_with("sip:")) {
     out.erase(0, 4);
   }

@@ -9,6 +9,8 @@
 
 #include <cctype>
 
+#include "common/strings.h"
+
 namespace docket {
 
 Status KqlSyntaxError::ToStatus() const {
@@ -192,14 +194,6 @@ class Lexer {
     return true;
   }
 
-  static std::string Lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-  }
-
   // Length of the property operator at `pos` and its meaning, or 0.
   size_t OpAt(size_t pos, KqlOp* op) const {
     static constexpr struct {
@@ -288,7 +282,7 @@ class Lexer {
       pos_ = value_begin;
       return true;
     }
-    KqlToken& prop = Push(KqlTokenKind::kProperty, begin, value_begin, Lower(name), space);
+    KqlToken& prop = Push(KqlTokenKind::kProperty, begin, value_begin, AsciiLower(name), space);
     prop.op = op;
     pos_ = value_begin;
     if (QuoteAt(pos_) > 0) {

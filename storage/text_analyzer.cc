@@ -159,18 +159,10 @@ std::string TextAnalyzer::NormalizeAddress(std::string_view address) {
   }
   s = StripQuotes(std::move(s));
   for (std::string_view scheme : {"sip:", "mailto:", "smtp:"}) {
-    if (s.size() >= scheme.size()) {
-      bool match = true;
-      for (size_t i = 0; i < scheme.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(s[i])) != scheme[i]) {
-          match = false;
-          break;
-        }
-      }
-      if (match) {
-        s.erase(0, scheme.size());
-        break;
-      }
+    if (s.size() >= scheme.size() &&
+        EqualsIgnoreCase(std::string_view(s).substr(0, scheme.size()), scheme)) {
+      s.erase(0, scheme.size());
+      break;
     }
   }
   return Normalize(TrimWhitespace(s));

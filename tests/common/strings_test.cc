@@ -19,6 +19,13 @@ TEST(StringsTest, LowersAndComparesAsciiOnly) {
   EXPECT_FALSE(EqualsIgnoreCase("Accept", "Accepts"));
 }
 
+TEST(StringsTest, BaseNameSplitsOnEitherSlash) {
+  EXPECT_EQ(BaseName("a/b/c.eml"), "c.eml");
+  EXPECT_EQ(BaseName("a\\b\\c.eml"), "c.eml");
+  EXPECT_EQ(BaseName("c.eml"), "c.eml");
+  EXPECT_EQ(BaseName("dir/"), "");
+}
+
 TEST(StringsTest, FileExtensionIsLowerCaseWithoutTheDot) {
   EXPECT_EQ(FileExtension("Report.DOCX"), "docx");
   EXPECT_EQ(FileExtension("a.zip!/dir/x.tar.gz"), "gz");
