@@ -363,12 +363,13 @@ Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::
   // The same bytes came earlier in this run or as a member elsewhere. (A completed archive
   // found at a new place or for another custodian is walked again instead, so that every
   // member's new location is recorded.)
-  if (!LooksLikeArchive(head, path.filename().string()) && Known(*sha)) {
+  const bool is_archive = LooksLikeArchive(head, path.filename().string());
+  if (!is_archive && Known(*sha)) {
     return RecordDuplicate(*sha, ipath);
   }
   const uint64_t items_before = stats_.items + stats_.messages;
 
-  if (LooksLikeArchive(head, path.filename().string())) {
+  if (is_archive) {
     Item container = NewItem(ItemKind::kContainer, ipath, kNoItem);
     container.size = size;
     container.sha256 = *sha;
@@ -430,13 +431,13 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
       }
       const std::string member_ipath = container.ipath + "!/" + entry.path;
       std::string sha = Sha256Hex(entry.bytes);
-      if (Known(sha) &&
-          !LooksLikeArchive(std::string_view(entry.bytes).substr(0, kSniffBytes), entry.path)) {
+      const bool is_archive =
+          LooksLikeArchive(std::string_view(entry.bytes).substr(0, kSniffBytes), entry.path);
+      if (Known(sha) && !is_archive) {
         DOCKET_RETURN_IF_ERROR(RecordDuplicate(sha, member_ipath));
         continue;
       }
-      const std::string_view head = std::string_view(entry.bytes).substr(0, kSniffBytes);
-      if (!LooksLikeArchive(head, entry.path)) {
+      if (!is_archive) {
         DOCKET_RETURN_IF_ERROR(
             IngestLeaf(std::move(entry.bytes), std::move(sha), member_ipath, container.id));
         continue;
