@@ -15,6 +15,9 @@ find_package(nlohmann_json 3.11 CONFIG REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
+pkg_check_modules(LIBPFF REQUIRED IMPORTED_TARGET libpff)         # PST / OST mailboxes
+pkg_check_modules(LIBYTNEF REQUIRED IMPORTED_TARGET libytnef)     # TNEF winmail.dat
+pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)  # PDF text
 if(DOCKET_BUILD_TESTS)
   find_package(GTest 1.12 CONFIG REQUIRED)
   include(GoogleTest)
