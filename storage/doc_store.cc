@@ -11,6 +11,8 @@
  *    log       be64(seq) -> be64(item_id)*                             (ingest log)
  *    locations sha256 hex \0 ipath \0 custodian -> ""                (every place a native
  *              was found; the key makes recording a location twice a no-op)
+ *    keys      conversation key -> be64(item id)                       (IM sessions across sources)
+ *    default   "meta/ingest_marker" -> IngestMarker as JSON while a source is being ingested
  *  JSON keeps stored items readable with ldb and tolerant of new fields; it is not the hot
  *  path (Xapian is).
  */
@@ -29,8 +31,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kFamilies[] = {"default", "items",   "children", "natives",
-                                     "content", "sources", "log",      "locations"};
+constexpr const char* kFamilies[] = {"default", "items", "children",  "natives", "content",
+                                     "sources", "log",   "locations", "keys"};
 enum Family {
   kDefault = 0,
   kItems,
@@ -40,6 +42,7 @@ enum Family {
   kSources,
   kLog,
   kLocations,
+  kKeys,
   kFamilyCount
 };
 
@@ -54,6 +57,7 @@ std::string LocationKey(const Location& location) {
 
 constexpr std::string_view kMetaNextId = "meta/next_id";
 constexpr std::string_view kMetaLastSeq = "meta/last_seq";
+constexpr std::string_view kMetaIngestMarker = "meta/ingest_marker";
 
 std::string Be64(uint64_t v) {
   std::string out(8, '\0');
@@ -95,6 +99,8 @@ json ItemToJson(const Item& item) {
               {"name", item.file_name},
               {"type", item.media_type},
               {"custodian", item.custodian},
+              {"custodians", item.custodians},
+              {"ckey", item.conversation_key},
               {"title", item.title},
               {"from", item.from},
               {"to", item.to},
@@ -121,6 +127,8 @@ Item ItemFromJson(const json& j) {
   item.file_name = j.value("name", "");
   item.media_type = j.value("type", "");
   item.custodian = j.value("custodian", "");
+  item.custodians = j.value("custodians", std::vector<std::string>{});
+  item.conversation_key = j.value("ckey", "");
   item.title = j.value("title", "");
   item.from = j.value("from", "");
   item.to = j.value("to", std::vector<std::string>{});
@@ -275,6 +283,87 @@ Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& di
 }
 
 ItemId DocStore::AllocateId() { return impl_->next_id.fetch_add(1); }
+ItemId DocStore::next_id() const { return impl_->next_id.load(); }
+
+Result<ItemId> DocStore::FindByConversationKey(const std::string& key) const {
+  std::string value;
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kKeys, key, &value, "conversation key"));
+  return FromBe64(value);
+}
+
+Result<std::optional<IngestMarker>> DocStore::GetIngestMarker() const {
+  std::string value;
+  const Status status = impl_->Get(kDefault, kMetaIngestMarker, &value, "ingest marker");
+  if (status.IsNotFound()) {
+    return std::optional<IngestMarker>();
+  }
+  DOCKET_RETURN_IF_ERROR(status);
+  const json j = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Corruption("the ingest marker in the store is not valid JSON");
+  }
+  IngestMarker marker;
+  marker.path = j.value("path", "");
+  marker.sha256 = j.value("sha256", "");
+  marker.first_id = j.value("first_id", uint64_t{0});
+  return std::optional<IngestMarker>(std::move(marker));
+}
+
+Result<uint64_t> DocStore::RollBackFrom(ItemId first_id, uint64_t* removed) {
+  if (impl_->read_only) {
+    return Status::PermissionDenied("the document store is open read-only");
+  }
+  std::lock_guard<std::mutex> lock(impl_->write_mutex);
+  rocksdb::WriteBatch batch;
+  std::string log_value;
+  *removed = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kItems)));
+  for (it->Seek(Be64(first_id)); it->Valid(); it->Next()) {
+    auto item = ParseStored<Item>(it->value().ToString(), "item", ItemFromJson);
+    if (!item.ok()) {
+      return item.error();
+    }
+    batch.Delete(impl_->cf(kItems), it->key());
+    if (item->parent_id != kNoItem) {
+      batch.Delete(impl_->cf(kChildren), Be64(item->parent_id) + Be64(item->id));
+    }
+    std::string first;
+    // Content first stored by a rolled-back item was only ever stored by rolled-back items
+    // (ids grow), so its native and every location of it go too.
+    if (!item->sha256.empty() &&
+        impl_->Get(kContent, item->sha256, &first, "content").ok() &&
+        FromBe64(first) >= first_id) {
+      batch.Delete(impl_->cf(kContent), item->sha256);
+      batch.Delete(impl_->cf(kNatives), item->sha256);
+      const std::string prefix = item->sha256 + std::string(1, '\0');
+      std::unique_ptr<rocksdb::Iterator> loc(
+          impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kLocations)));
+      for (loc->Seek(prefix); loc->Valid() && loc->key().starts_with(prefix); loc->Next()) {
+        batch.Delete(impl_->cf(kLocations), loc->key());
+      }
+    }
+    if (!item->conversation_key.empty() &&
+        impl_->Get(kKeys, item->conversation_key, &first, "key").ok() &&
+        FromBe64(first) >= first_id) {
+      batch.Delete(impl_->cf(kKeys), item->conversation_key);
+    }
+    log_value += Be64(item->id | kLogDeleteFlag);
+    ++*removed;
+  }
+  DOCKET_RETURN_IF_ERROR(FromRocks(it->status(), "listing items to roll back"));
+  const uint64_t seq = last_sequence_.load() + 1;
+  batch.Put(impl_->cf(kLog), Be64(seq), log_value);
+  batch.Delete(impl_->cf(kDefault), kMetaIngestMarker);
+  batch.Put(impl_->cf(kDefault), kMetaLastSeq, Be64(seq));
+  batch.Put(impl_->cf(kDefault), kMetaNextId, Be64(first_id));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  DOCKET_RETURN_IF_ERROR(FromRocks(impl_->db->Write(sync, &batch), "rolling back"));
+  impl_->next_id = first_id;
+  last_sequence_ = seq;
+  return seq;
+}
 
 Result<uint64_t> DocStore::Write(const WriteSet& set) {
   if (impl_->read_only) {
@@ -297,6 +386,12 @@ Result<uint64_t> DocStore::Write(const WriteSet& set) {
         batch.Put(impl_->cf(kContent), item.sha256, key);
       }
     }
+    if (!item.conversation_key.empty()) {
+      std::string existing;
+      if (impl_->Get(kKeys, item.conversation_key, &existing, "key").IsNotFound()) {
+        batch.Put(impl_->cf(kKeys), item.conversation_key, key);
+      }
+    }
   }
   for (const auto& [sha, bytes] : set.natives) {
     if (!HasNative(sha)) {
@@ -310,8 +405,17 @@ Result<uint64_t> DocStore::Write(const WriteSet& set) {
     log_value += Be64(id);
   }
   batch.Put(impl_->cf(kLog), Be64(seq), log_value);
+  if (set.begin_source) {
+    const json marker{{"path", set.begin_source->path},
+                      {"sha256", set.begin_source->sha256},
+                      {"first_id", set.begin_source->first_id}};
+    batch.Put(impl_->cf(kDefault), kMetaIngestMarker, marker.dump());
+  }
   if (set.source) {
     batch.Put(impl_->cf(kSources), set.source->sha256, SourceToJson(*set.source).dump());
+    if (set.source->complete) {
+      batch.Delete(impl_->cf(kDefault), kMetaIngestMarker);
+    }
   }
   batch.Put(impl_->cf(kDefault), kMetaLastSeq, Be64(seq));
   batch.Put(impl_->cf(kDefault), kMetaNextId, Be64(impl_->next_id.load()));

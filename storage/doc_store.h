@@ -48,6 +48,16 @@ struct Location {
   std::string custodian;
 };
 
+/// Written when an ingest starts a top-level source and cleared when the source completes. If
+/// the process dies in between, the next ingest rolls back every item from `first_id` on
+/// (DocStore::RollBackFrom) and reads the source again, so the result is the same as an
+/// uninterrupted run: item ids are allocated in input order by one writer.
+struct IngestMarker {
+  std::string path;
+  std::string sha256;
+  ItemId first_id = kNoItem;
+};
+
 /// One atomic write: a family of items, their natives and the log record naming what the search
 /// index must (re)build.
 struct WriteSet {
@@ -58,7 +68,13 @@ struct WriteSet {
   // Further places of natives already stored (duplicates). Every stored item's own place is
   // recorded by Write() itself.
   std::vector<Location> locations;
+  // Set when a top-level source starts; cleared by a `source` record with complete = true.
+  std::optional<IngestMarker> begin_source;
 };
+
+/// Ingest-log records name item ids to re-index; an id with this bit set names an item whose
+/// search document must be deleted (written by RollBackFrom).
+inline constexpr uint64_t kLogDeleteFlag = 1ull << 63;
 
 class DocStore {
  public:
@@ -70,6 +86,8 @@ class DocStore {
 
   /// A fresh item id (never 0). Thread-safe. Persisted by the next Write().
   ItemId AllocateId();
+  /// The id AllocateId() will return next.
+  ItemId next_id() const;
 
   /// Writes `set` atomically and returns its ingest-log sequence number.
   Result<uint64_t> Write(const WriteSet& set);
@@ -86,13 +104,23 @@ class DocStore {
   Result<SourceRecord> GetSource(const std::string& sha256) const;
   /// Every place the native with this hash was found, in key order (ipath, then custodian).
   Result<std::vector<Location>> GetLocations(const std::string& sha256) const;
+  /// The item holding this IM conversation key (Item::conversation_key), or NotFound.
+  Result<ItemId> FindByConversationKey(const std::string& key) const;
+  /// The marker of a source whose ingest did not complete, if any.
+  Result<std::optional<IngestMarker>> GetIngestMarker() const;
+  /// Deletes every item with id >= first_id with the natives, content and conversation keys and
+  /// locations only they had, clears the ingest marker, resets the id counter to first_id and
+  /// logs the deletions for the search index, in one atomic write. Sets *removed to the number
+  /// of items removed. Only an ingest that is resuming after a crash calls this.
+  Result<uint64_t> RollBackFrom(ItemId first_id, uint64_t* removed);
+
   /// Direct children of `parent`, in id order.
   Result<std::vector<ItemId>> GetChildren(ItemId parent) const;
 
   /// Highest sequence written so far (0 when empty).
   uint64_t last_sequence() const { return last_sequence_.load(); }
 
-  /// Calls `fn(seq, index_ids)` for each log record with sequence > `after`, in order.
+  /// Calls `fn(seq, index_ids)` (ids may carry kLogDeleteFlag) for each log record with sequence > `after`, in order.
   Status ForEachLogRecord(
       uint64_t after, const std::function<Status(uint64_t, const std::vector<ItemId>&)>& fn) const;
   /// Calls `fn(item)` for every item in id order until it returns false.

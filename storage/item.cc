@@ -3,6 +3,8 @@
  */
 #include "storage/item.h"
 
+#include <algorithm>
+
 namespace docket {
 
 std::string_view ItemKindName(ItemKind kind) {
@@ -52,6 +54,20 @@ std::string_view IndexStateName(IndexState state) {
       return "unindexed";
   }
   return "unindexed";
+}
+
+bool Item::AddCustodian(const std::string& name) {
+  if (custodians.empty() && !custodian.empty()) {
+    custodians.push_back(custodian);
+  }
+  if (std::find(custodians.begin(), custodians.end(), name) != custodians.end()) {
+    return false;
+  }
+  custodians.push_back(name);
+  if (custodian.empty()) {
+    custodian = name;
+  }
+  return true;
 }
 
 }  // namespace docket

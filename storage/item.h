@@ -53,6 +53,9 @@ struct ConversationMessage {
 };
 
 struct Item {
+  /// Adds `name` to custodians (and sets `custodian` when it was empty); false when present.
+  bool AddCustodian(const std::string& name);
+
   ItemId id = kNoItem;
   ItemId parent_id = kNoItem;  // kNoItem for a top-level source
   ItemKind kind = ItemKind::kFile;
@@ -63,6 +66,10 @@ struct Item {
   std::string file_name;  // last component of the ipath, or the attachment's file name
   std::string media_type;  // "message/rfc822", "application/zip", ...
   std::string custodian;   // whose data this is, as given to `docket ingest --custodian`
+  // Every custodian the item was collected for, `custodian` first. An exact duplicate or the
+  // same IM session found in another custodian's data adds its custodian here instead of being
+  // stored twice, so `custodian:` finds it for each of them.
+  std::vector<std::string> custodians;
 
   std::string title;                      // subject of a conversation, meeting or email
   std::string from;                       // normalised sender / session initiator / organizer
@@ -72,6 +79,9 @@ struct Item {
   UtcMillis last_activity = 0;            // last message time of a conversation (SharePoint Write)
   std::string session_id;                 // Lync Session-Id header
   std::string message_id;                 // RFC 5322 Message-ID, when present
+  // Identity of an IM session across sources (an export .eml and an LcsLog dump of the same
+  // session give the same key; see indexer/conversation_key.h). Empty for other items.
+  std::string conversation_key;
 
   uint64_t size = 0;   // bytes of the native
   std::string sha256;  // hex SHA-256 of the native; natives are stored under it

@@ -98,58 +98,86 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::OpenWritable(const std::filesy
   }
 }
 
-Status SearchIndex::Apply(const Item& item, TextAnalyzer& analyzer) {
+struct PreparedDocument::Impl {
+  Xapian::Document doc;
+};
+
+PreparedDocument::PreparedDocument() = default;
+PreparedDocument::~PreparedDocument() = default;
+PreparedDocument::PreparedDocument(PreparedDocument&&) noexcept = default;
+PreparedDocument& PreparedDocument::operator=(PreparedDocument&&) noexcept = default;
+
+PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) {
+  PreparedDocument prepared;
   if (!IsSearchable(item)) {
-    return Status::OK();
+    return prepared;
   }
-  try {
-    Xapian::Document doc;
-    const std::string id_term = std::string(schema::kPrefixItemId) + std::to_string(item.id);
-    doc.set_data(std::to_string(item.id));
-    doc.add_boolean_term(id_term);
+  prepared.impl_ = std::make_unique<PreparedDocument::Impl>();
+  Xapian::Document& doc = prepared.impl_->doc;
+  Xapian::termpos pos = 0;
+  AddText(&doc, analyzer, item.title, &pos, schema::kPrefixSubject);
+  AddText(&doc, analyzer, item.text, &pos);
+  AddText(&doc, analyzer, item.file_name, &pos);
 
-    Xapian::termpos pos = 0;
-    AddText(&doc, analyzer, item.title, &pos, schema::kPrefixSubject);
-    AddText(&doc, analyzer, item.text, &pos);
-    AddText(&doc, analyzer, item.file_name, &pos);
-
-    for (const auto& term : analyzer.AddressTerms(item.from)) {
-      AddTerm(&doc, schema::kPrefixFrom, term);
+  for (const auto& term : analyzer.AddressTerms(item.from)) {
+    AddTerm(&doc, schema::kPrefixFrom, term);
+    AddTerm(&doc, schema::kPrefixParticipant, term);
+  }
+  for (const auto& to : item.to) {
+    for (const auto& term : analyzer.AddressTerms(to)) {
+      AddTerm(&doc, schema::kPrefixTo, term);
       AddTerm(&doc, schema::kPrefixParticipant, term);
     }
-    for (const auto& to : item.to) {
-      for (const auto& term : analyzer.AddressTerms(to)) {
-        AddTerm(&doc, schema::kPrefixTo, term);
-        AddTerm(&doc, schema::kPrefixParticipant, term);
-      }
+  }
+  for (const auto& participant : item.participants) {
+    for (const auto& term : analyzer.AddressTerms(participant)) {
+      AddTerm(&doc, schema::kPrefixParticipant, term);
     }
-    for (const auto& participant : item.participants) {
-      for (const auto& term : analyzer.AddressTerms(participant)) {
-        AddTerm(&doc, schema::kPrefixParticipant, term);
-      }
-    }
-    AddBoolean(&doc, schema::kPrefixKind, std::string(ItemKindName(item.kind)));
-    AddBoolean(&doc, schema::kPrefixIndexState, std::string(IndexStateName(item.state)));
-    if (!item.custodian.empty()) {
-      AddBoolean(&doc, schema::kPrefixCustodian, analyzer.Normalize(item.custodian));
-    }
-    AddBoolean(&doc, schema::kPrefixFileExtension, FileExtension(item.file_name));
+  }
+  AddBoolean(&doc, schema::kPrefixKind, std::string(ItemKindName(item.kind)));
+  AddBoolean(&doc, schema::kPrefixIndexState, std::string(IndexStateName(item.state)));
+  if (!item.custodian.empty()) {
+    AddBoolean(&doc, schema::kPrefixCustodian, analyzer.Normalize(item.custodian));
+  }
+  for (const auto& custodian : item.custodians) {
+    AddBoolean(&doc, schema::kPrefixCustodian, analyzer.Normalize(custodian));
+  }
+  AddBoolean(&doc, schema::kPrefixFileExtension, FileExtension(item.file_name));
 
-    // An unknown date gets no value at all, so `sent<2013-01-01` does not match it.
-    if (item.sent != 0) {
-      doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
-    }
-    doc.add_value(schema::kSlotSize, Xapian::sortable_serialise(static_cast<double>(item.size)));
-    if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent;
-        last != 0) {
-      doc.add_value(schema::kSlotLastActivity,
-                    Xapian::sortable_serialise(static_cast<double>(last)));
-    }
+  // An unknown date gets no value at all, so `sent<2013-01-01` does not match it.
+  if (item.sent != 0) {
+    doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
+  }
+  doc.add_value(schema::kSlotSize, Xapian::sortable_serialise(static_cast<double>(item.size)));
+  if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent; last != 0) {
+    doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
+  }
+  return prepared;
+}
 
+Status SearchIndex::Apply(ItemId id, PreparedDocument document) {
+  if (document.empty()) {
+    return Delete(id);
+  }
+  try {
+    Xapian::Document& doc = document.impl_->doc;
+    const std::string id_term = std::string(schema::kPrefixItemId) + std::to_string(id);
+    doc.set_data(std::to_string(id));
+    doc.add_boolean_term(id_term);
     impl_->db.replace_document(id_term, doc);
     return Status::OK();
   } catch (const Xapian::Error& e) {
-    return Status::IOError("indexing item " + std::to_string(item.id) + ": " + e.get_description());
+    return Status::IOError("indexing item " + std::to_string(id) + ": " + e.get_description());
+  }
+}
+
+Status SearchIndex::Delete(ItemId id) {
+  try {
+    impl_->db.delete_document(std::string(schema::kPrefixItemId) + std::to_string(id));
+    return Status::OK();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("deleting item " + std::to_string(id) + " from the search index: " +
+                           e.get_description());
   }
 }
 

@@ -22,6 +22,23 @@ class TextAnalyzer;
 /// Whether `item` gets a document of its own in the search index.
 bool IsSearchable(const Item& item);
 
+/// A search document analysed off the writer thread: tokenising is the costly part of indexing,
+/// so ingest workers prepare documents in parallel and the writer only inserts them.
+class PreparedDocument {
+ public:
+  PreparedDocument();
+  ~PreparedDocument();
+  PreparedDocument(PreparedDocument&&) noexcept;
+  PreparedDocument& operator=(PreparedDocument&&) noexcept;
+  /// True when the item has no search document of its own (IsSearchable is false).
+  bool empty() const { return impl_ == nullptr; }
+
+ private:
+  friend class SearchIndex;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class SearchIndex {
  public:
   /// Opens (creating if needed) the Xapian database in `dir` for writing.
@@ -32,7 +49,15 @@ class SearchIndex {
 
   /// Builds the document of `item` and replaces any earlier one (unique term Q<id>), so applying
   /// the same item twice is harmless. Items that are not IsSearchable() are ignored.
-  Status Apply(const Item& item, TextAnalyzer& analyzer);
+  /// Builds the document of `item` (its id is not needed yet). Thread-safe given one analyzer
+  /// per thread; touches no database.
+  static PreparedDocument Prepare(const Item& item, TextAnalyzer& analyzer);
+  /// Replaces the document of item `id` with `document`; an empty one deletes it.
+  Status Apply(ItemId id, PreparedDocument document);
+  Status Apply(const Item& item, TextAnalyzer& analyzer) {
+    return Apply(item.id, Prepare(item, analyzer));
+  }
+  Status Delete(ItemId id);
 
   /// Makes everything applied so far durable, recording `applied_seq` in the same commit.
   Status Commit(uint64_t applied_seq);
