@@ -1,109 +1,51 @@
 /** @file
- *  @brief From files and archives to stored, indexed items; see ingest_pipeline.h.
+ *  @brief Walker, workers and the ordered writer; see ingest_pipeline.h.
  *
- *  Each family (a conversation and its lines, an email and its attachments, a container) is one
- *  WriteSet, so a crash never leaves half a family in the store. Containers are written after
- *  their members because only then is it known whether the whole archive could be read.
+ *  Tasks live in one deque in input order. Workers claim family tasks from anywhere in the
+ *  window; the writer only ever takes the front task, and only once it is done, so the store
+ *  sees the same writes in the same order whatever the scheduling. The window is bounded in
+ *  tasks and in bytes, so memory does not grow with the corpus.
+ *
+ *  Each family is one WriteSet, so a crash never leaves half a family in the store. Containers
+ *  get their id when they open (members name it as parent) and are written when they close,
+ *  because only then is it known whether the whole archive could be read.
  */
 #include "indexer/ingest_pipeline.h"
 
 #include <algorithm>
-#include <cctype>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <fstream>
 #include <mutex>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
+#include "common/crash_point.h"
 #include "common/hashing.h"
 #include "common/strings.h"
 #include "indexer/archive_reader.h"
-#include "indexer/charset_converter.h"
-#include "indexer/html_text.h"
-#include "indexer/lync_session_parser.h"
-#include "indexer/mime_parser.h"
+#include "indexer/family_builder.h"
 #include "storage/commit_coordinator.h"
 #include "storage/search_index.h"
+#include "storage/text_analyzer.h"
 
 namespace docket {
 namespace {
 
 constexpr size_t kSniffBytes = 8192;
+// The window between the walker and the writer.
+constexpr size_t kMaxTasksInFlight = 256;
+constexpr uint64_t kMaxBytesInFlight = 256ull << 20;
+
+using Handle = uint64_t;  // a container opened by the walker; 0 = no container (top level)
 
 std::string LastComponent(std::string_view ipath) {
   const size_t slash = ipath.find_last_of('/');
   return std::string(slash == std::string_view::npos ? ipath : ipath.substr(slash + 1));
-}
-
-std::string MediaTypeFor(std::string_view name) {
-  const std::string ext = FileExtension(name);
-  if (ext == "zip") return "application/zip";
-  if (ext == "gz" || ext == "tgz") return "application/gzip";
-  if (ext == "tar") return "application/x-tar";
-  if (ext == "7z") return "application/x-7z-compressed";
-  if (ext == "eml") return "message/rfc822";
-  if (ext == "txt" || ext == "log") return "text/plain";
-  if (ext == "csv") return "text/csv";
-  if (ext == "htm" || ext == "html") return "text/html";
-  return "application/octet-stream";
-}
-
-bool IsTextType(std::string_view media_type, std::string_view name) {
-  if (media_type.substr(0, 5) == "text/") {
-    return true;
-  }
-  static constexpr std::string_view kTextExtensions[] = {"txt", "csv", "log",  "md",  "json",
-                                                         "xml", "htm", "html", "ics", "vcf"};
-  const std::string ext = FileExtension(name);
-  return std::find(std::begin(kTextExtensions), std::end(kTextExtensions), ext) !=
-         std::end(kTextExtensions);
-}
-
-bool IsHtml(std::string_view media_type, std::string_view name) {
-  const std::string ext = FileExtension(name);
-  return media_type == "text/html" || ext == "htm" || ext == "html";
-}
-
-// An RFC 5322 message: named .eml, or opening with header lines that include a mail header.
-bool LooksLikeMime(std::string_view bytes, std::string_view name) {
-  const std::string ext = FileExtension(name);
-  if (ext == "eml" || ext == "mht" || ext == "mhtml") {
-    return true;
-  }
-  const std::string_view head = bytes.substr(0, kSniffBytes);
-  const size_t colon = head.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon > 76) {
-    return false;
-  }
-  for (size_t i = 0; i < colon; ++i) {
-    const char c = head[i];
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) {
-      return false;
-    }
-  }
-  for (std::string_view header : {"\nFrom:", "\nDate:", "\nSubject:", "\nMIME-Version:"}) {
-    if (head.find(header) != std::string_view::npos ||
-        head.substr(0, header.size() - 1) == header.substr(1)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string JoinReasons(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::string out;
-  for (const auto* list : {&a, &b}) {
-    for (const auto& reason : *list) {
-      if (!out.empty()) {
-        out += "; ";
-      }
-      out += reason;
-    }
-  }
-  return out;
 }
 
 Status ReadFile(const std::filesystem::path& path, uint64_t limit, std::string* out) {
@@ -116,6 +58,7 @@ Status ReadFile(const std::filesystem::path& path, uint64_t limit, std::string* 
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     out->append(buffer, static_cast<size_t>(in.gcount()));
     if (out->size() > limit) {
+      out->clear();
       return Status::ResourceExhausted(path.string() + " is larger than " + std::to_string(limit) +
                                        " bytes");
     }
@@ -144,173 +87,237 @@ Result<std::string> HashFile(const std::filesystem::path& path, std::string* hea
   return hasher.FinishHex();
 }
 
+struct Task {
+  enum class Type {
+    kFamily,          // `produce` builds the family on a worker
+    kDuplicate,       // bytes the walker already found in the store: record the location only
+    kOpenContainer,   // `container` gets its id; members name `handle` as parent
+    kCloseContainer,  // writes the container of `handle` (unindexed with `failure` if set)
+    kBeginSource,     // writes the ingest marker
+    kEndSource,       // writes the SourceRecord, clearing the marker
+  };
+  Type type = Type::kFamily;
+  Handle parent = 0;
+  // kFamily
+  std::function<Family()> produce;
+  uint64_t weight = 0;  // bytes held until the writer is done with it
+  bool claimed = false;
+  bool done = false;
+  Family family;
+  std::vector<PreparedDocument> prepared;  // one per family item; empty ones are not indexed
+  // kDuplicate
+  std::string sha256;
+  std::string ipath;
+  // containers
+  Handle handle = 0;
+  Item container;
+  std::string failure;
+  std::string native;
+  // sources
+  std::string path;
+  SourceRecord source;
+};
+
 }  // namespace
 
-// Parsing (archives, MIME, HTML) runs on the caller's thread; storing and indexing (RocksDB,
-// Xapian, tokenising) on this writer thread, so an ingest uses two cores. Families go through a
-// bounded queue in order, so the store sees the same writes as a single-threaded run, and the
-// natives in flight are remembered so deduplication stays exact while they wait.
-class IngestPipeline::Writer {
+class IngestPipeline::Impl {
  public:
-  explicit Writer(CommitCoordinator& coordinator)
-      : coordinator_(coordinator), thread_([this] { Run(); }) {}
-  // Without Finish() (an error ended the run early) the queued writes still land; the
-  // error, if any, was already reported through Push().
-  ~Writer() { Close().IgnoreError(); }
-
-  /// Queues `set`; blocks while the queue is full. Returns the writer's first error, if any.
-  Status Push(WriteSet set) {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [this] { return queue_.size() < kMaxQueued || !error_.ok(); });
-    if (!error_.ok()) {
-      return error_;
+  Impl(CommitCoordinator& coordinator, IngestOptions options)
+      : coordinator_(coordinator), options_(std::move(options)) {
+    unsigned workers = options_.worker_threads;
+    if (workers == 0) {
+      workers = std::max(1u, std::thread::hardware_concurrency());
     }
-    for (const Item& item : set.items) {
-      if (!item.sha256.empty()) {
-        pending_.insert(item.sha256);
-      }
+    context_.custodian = options_.custodian;
+    context_.limits = options_.limits;
+    writer_ = std::thread([this] { WriterLoop(); });
+    for (unsigned i = 0; i < workers; ++i) {
+      workers_.emplace_back([this] { WorkerLoop(); });
     }
-    queue_.push_back(std::move(set));
-    not_empty_.notify_one();
-    return Status::OK();
   }
 
-  /// True while a native with this hash is queued but not yet in the store.
-  bool Pending(const std::string& sha256) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return pending_.count(sha256) != 0;
+  ~Impl() { Close().IgnoreError(); }
+
+  Status IngestPath(const std::filesystem::path& path);
+  Status Finish() {
+    DOCKET_RETURN_IF_ERROR(ResumeIfInterrupted());
+    DOCKET_RETURN_IF_ERROR(Close());
+    return coordinator_.Flush();
   }
 
-  /// Writes what is queued, stops the thread and returns the first error.
-  Status Close() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      closed_ = true;
-      not_empty_.notify_one();
-    }
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-    return error_;
+  IngestStats stats() const {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    IngestStats stats = stats_;
+    stats.bytes = bytes_read_.load();
+    stats.sources = sources_read_.load();
+    return stats;
+  }
+
+  void set_progress(std::function<void(const IngestStats&, std::string_view)> progress) {
+    progress_ = std::move(progress);
   }
 
  private:
-  static constexpr size_t kMaxQueued = 256;
+  // ---- walker (calling thread) ----
+  Status ResumeIfInterrupted();
+  Status IngestFile(const std::filesystem::path& path, const std::string& ipath);
+  // Walks an archive from a file (`file` set) or from memory (`bytes`).
+  Status WalkArchive(const std::filesystem::path* file, std::string bytes, Item container,
+                     Handle parent, int depth);
+  void SubmitFamily(Handle parent, uint64_t weight, std::function<Family()> produce);
+  void SubmitBytes(std::string bytes, std::string sha, const std::string& ipath, Handle parent,
+                   int depth);
+  void SubmitUnreadable(const std::string& ipath, const std::string& reason, Handle parent);
+  Status Submit(Task task);
+  Handle NewHandle() { return ++last_handle_; }
 
-  void Run() {
-    for (;;) {
-      WriteSet set;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        not_empty_.wait(lock, [this] { return !queue_.empty() || closed_; });
-        if (queue_.empty()) {
-          return;
-        }
-        set = std::move(queue_.front());
-        queue_.pop_front();
-        not_full_.notify_one();
-      }
-      const Status status = error_.ok() ? coordinator_.Write(set).status() : error_;
+  // ---- workers ----
+  void WorkerLoop();
+
+  // ---- writer ----
+  void WriterLoop();
+  Status WriteTask(Task& task);
+  Status WriteFamily(Task& task);
+  Status RecordDuplicate(ItemId existing, const std::string& sha256, const std::string& ipath);
+  Status Write(WriteSet set, std::vector<std::pair<ItemId, PreparedDocument>> prepared = {});
+  ItemId ParentId(Handle handle) const;
+  void Count(const Item& item);
+
+  Status Close() {
+    {
       std::lock_guard<std::mutex> lock(mu_);
-      for (const Item& item : set.items) {
-        pending_.erase(item.sha256);
+      if (closed_) {
+        return error_;
       }
-      if (!status.ok() && error_.ok()) {
-        error_ = status;
-        not_full_.notify_all();
-      }
+      closed_ = true;
     }
+    work_.notify_all();
+    ready_.notify_all();
+    for (auto& worker : workers_) {
+      worker.join();
+    }
+    writer_.join();
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
   }
 
   CommitCoordinator& coordinator_;
+  IngestOptions options_;
+  FamilyContext context_;
+  bool resumed_ = false;
+  Handle last_handle_ = 0;
+  std::atomic<uint64_t> bytes_read_{0};
+  std::atomic<uint64_t> sources_read_{0};
+
+  // The window, guarded by mu_.
   std::mutex mu_;
-  std::condition_variable not_empty_;
-  std::condition_variable not_full_;
-  std::deque<WriteSet> queue_;
-  std::unordered_set<std::string> pending_;
+  std::condition_variable work_;   // a task to claim, or closing
+  std::condition_variable ready_;  // the front task is done, or closing
+  std::condition_variable room_;   // the window has room again, or an error
+  std::deque<Task> tasks_;
+  size_t claimed_prefix_ = 0;  // tasks_[0, claimed_prefix_) need no worker
+  uint64_t bytes_in_flight_ = 0;
   bool closed_ = false;
   Status error_;
-  std::thread thread_;  // last: starts after the members it uses
+
+  // Writer-only state.
+  std::unordered_map<Handle, ItemId> container_ids_;
+  std::unordered_map<Handle, bool> container_is_duplicate_;
+  std::unordered_map<Handle, Item> pending_containers_;  // opened, written when they close
+  uint64_t source_items_ = 0;
+
+  mutable std::mutex stats_mu_;
+  IngestStats stats_;
+  std::function<void(const IngestStats&, std::string_view)> progress_;
+
+  std::vector<std::thread> workers_;
+  std::thread writer_;
 };
 
-IngestPipeline::IngestPipeline(CommitCoordinator& coordinator, IngestOptions options)
-    : coordinator_(coordinator),
-      options_(std::move(options)),
-      writer_(std::make_unique<Writer>(coordinator)) {}
+// ------------------------------------------------------------------------------------------
+// Walker
 
-IngestPipeline::~IngestPipeline() = default;
-
-bool IngestPipeline::Known(const std::string& sha256) {
-  return writer_->Pending(sha256) || coordinator_.store().FindByContent(sha256).ok();
-}
-
-bool IngestPipeline::AlreadyAt(const std::string& sha256, const std::string& ipath) {
-  auto locations = coordinator_.store().GetLocations(sha256);
-  return locations.ok() &&
-         std::any_of(locations->begin(), locations->end(), [&](const Location& location) {
-           return location.ipath == ipath && location.custodian == options_.custodian;
-         });
-}
-
-Status IngestPipeline::RecordDuplicate(const std::string& sha256, const std::string& ipath) {
-  ++stats_.duplicates;
-  WriteSet set;
-  set.locations.push_back({sha256, ipath, options_.custodian});
-  return writer_->Push(std::move(set));
-}
-
-Item IngestPipeline::NewItem(ItemKind kind, const std::string& ipath, ItemId parent) {
-  Item item;
-  item.id = coordinator_.store().AllocateId();
-  item.kind = kind;
-  item.ipath = ipath;
-  item.parent_id = parent;
-  item.custodian = options_.custodian;
-  item.file_name = LastComponent(ipath);
-  item.media_type = MediaTypeFor(item.file_name);
-  return item;
-}
-
-Status IngestPipeline::Store(WriteSet family) {
-  for (const Item& item : family.items) {
-    if (item.kind == ItemKind::kImMessage) {
-      ++stats_.messages;
-    } else {
-      ++stats_.items;
-    }
-    if (item.state == IndexState::kUnindexed) {
-      ++stats_.unindexed;
-    } else if (item.state == IndexState::kPartiallyIndexed) {
-      ++stats_.partially_indexed;
-    }
-    if (IsSearchable(item)) {
-      family.index_ids.push_back(item.id);
-    }
+Status IngestPipeline::Impl::ResumeIfInterrupted() {
+  if (resumed_) {
+    return Status::OK();
   }
-  const std::string ipath = family.items.empty() ? "" : family.items.front().ipath;
-  DOCKET_RETURN_IF_ERROR(writer_->Push(std::move(family)));
-  if (progress_ && !ipath.empty()) {
-    progress_(stats_, ipath);
+  resumed_ = true;
+  DOCKET_ASSIGN_OR_RETURN(auto marker, coordinator_.store().GetIngestMarker());
+  if (!marker) {
+    return Status::OK();
   }
+  std::fprintf(stderr,
+               "resuming: the last ingest stopped inside %s; rolling back its items from id %llu "
+               "and reading it again\n",
+               marker->path.c_str(), static_cast<unsigned long long>(marker->first_id));
+  DOCKET_ASSIGN_OR_RETURN(const uint64_t removed, coordinator_.RollBackFrom(marker->first_id));
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  stats_.rolled_back += removed;
   return Status::OK();
 }
 
-Status IngestPipeline::StoreUnindexed(Item item, std::string native, const std::string& reason) {
-  item.state = IndexState::kUnindexed;
-  item.state_reason = reason;
-  WriteSet family;
-  if (!native.empty()) {
-    item.size = native.size();
-    if (item.sha256.empty()) {
-      item.sha256 = Sha256Hex(native);
-    }
-    family.natives.emplace_back(item.sha256, std::move(native));
+Status IngestPipeline::Impl::Submit(Task task) {
+  std::unique_lock<std::mutex> lock(mu_);
+  room_.wait(lock, [this] {
+    return !error_.ok() ||
+           (tasks_.size() < kMaxTasksInFlight && bytes_in_flight_ < kMaxBytesInFlight);
+  });
+  if (!error_.ok()) {
+    return error_;
   }
-  family.items.push_back(std::move(item));
-  return Store(std::move(family));
+  bytes_in_flight_ += task.weight;
+  const bool needs_worker = task.type == Task::Type::kFamily;
+  tasks_.push_back(std::move(task));
+  if (!needs_worker) {
+    tasks_.back().claimed = tasks_.back().done = true;
+  }
+  work_.notify_one();
+  ready_.notify_one();
+  return Status::OK();
 }
 
-Status IngestPipeline::IngestPath(const std::filesystem::path& path) {
+void IngestPipeline::Impl::SubmitFamily(Handle parent, uint64_t weight,
+                                        std::function<Family()> produce) {
+  Task task;
+  task.type = Task::Type::kFamily;
+  task.parent = parent;
+  task.weight = weight;
+  task.produce = std::move(produce);
+  Submit(std::move(task)).IgnoreError();  // an error stops the run; IngestPath reports it
+}
+
+void IngestPipeline::Impl::SubmitBytes(std::string bytes, std::string sha, const std::string& ipath,
+                                       Handle parent, int depth) {
+  // Bytes already in the store (a re-ingest, a duplicate attachment-free message) need no
+  // parsing; the writer would decide the same, since the store only grows during a run.
+  if (coordinator_.store().FindByContent(sha).ok()) {
+    Task task;
+    task.type = Task::Type::kDuplicate;
+    task.parent = parent;
+    task.sha256 = std::move(sha);
+    task.ipath = ipath;
+    Submit(std::move(task)).IgnoreError();
+    return;
+  }
+  FamilyContext context = context_;
+  context.depth = depth;
+  const uint64_t weight = bytes.size();
+  SubmitFamily(parent, weight,
+               [bytes = std::move(bytes), sha = std::move(sha), ipath, context]() mutable {
+                 return BuildFamily(std::move(bytes), std::move(sha), ipath, context);
+               });
+}
+
+void IngestPipeline::Impl::SubmitUnreadable(const std::string& ipath, const std::string& reason,
+                                            Handle parent) {
+  FamilyContext context = context_;
+  SubmitFamily(parent, 0, [ipath, reason, context] {
+    return UnreadableFamily(ipath, reason, {}, {}, 0, context);
+  });
+}
+
+Status IngestPipeline::Impl::IngestPath(const std::filesystem::path& path) {
+  DOCKET_RETURN_IF_ERROR(ResumeIfInterrupted());
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) {
@@ -344,70 +351,85 @@ Status IngestPipeline::IngestPath(const std::filesystem::path& path) {
   return Status::OK();
 }
 
-Status IngestPipeline::IngestFile(const std::filesystem::path& path, const std::string& ipath) {
+Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
+                                        const std::string& ipath) {
   std::string head;
-  auto sha = HashFile(path, &head);
-  if (!sha.ok()) {
-    return sha.error();
-  }
-  ++stats_.sources;
+  DOCKET_ASSIGN_OR_RETURN(std::string sha, HashFile(path, &head));
+  ++sources_read_;
   std::error_code ec;
   const uint64_t size = std::filesystem::file_size(path, ec);
-  stats_.bytes += ec ? 0 : size;
+  bytes_read_ += ec ? 0 : size;
 
-  if (auto known = coordinator_.store().GetSource(*sha);
-      known.ok() && known->complete && AlreadyAt(*sha, ipath)) {
-    stats_.duplicates += known->items;  // this very file, from this place, was ingested before
-    return Status::OK();
+  if (auto known = coordinator_.store().GetSource(sha); known.ok() && known->complete) {
+    auto locations = coordinator_.store().GetLocations(sha);
+    const bool here = locations.ok() && std::any_of(locations->begin(), locations->end(),
+                                                    [&](const Location& location) {
+                                                      return location.ipath == ipath &&
+                                                             location.custodian ==
+                                                                 options_.custodian;
+                                                    });
+    if (here) {  // this very file, from this place, for this custodian: nothing new in it
+      std::lock_guard<std::mutex> lock(stats_mu_);
+      stats_.duplicates += known->items;
+      return Status::OK();
+    }
   }
-  // The same bytes came earlier in this run or as a member elsewhere. (A completed archive
-  // found at a new place or for another custodian is walked again instead, so that every
-  // member's new location is recorded.)
-  const bool is_archive = LooksLikeArchive(head, path.filename().string());
-  if (!is_archive && Known(*sha)) {
-    return RecordDuplicate(*sha, ipath);
-  }
-  const uint64_t items_before = stats_.items + stats_.messages;
 
-  if (is_archive) {
-    Item container = NewItem(ItemKind::kContainer, ipath, kNoItem);
+  Task begin;
+  begin.type = Task::Type::kBeginSource;
+  begin.path = path.string();
+  begin.sha256 = sha;
+  DOCKET_RETURN_IF_ERROR(Submit(std::move(begin)));
+
+  if (LooksLikeArchive(head, path.filename().string())) {
+    Item container;
+    container.kind = ItemKind::kContainer;
+    container.ipath = ipath;
+    container.file_name = LastComponent(ipath);
+    container.media_type = MediaTypeForName(container.file_name);
     container.size = size;
-    container.sha256 = *sha;
-    DOCKET_RETURN_IF_ERROR(IngestArchive({}, &path, std::move(container), 0));
+    container.sha256 = sha;
+    DOCKET_RETURN_IF_ERROR(WalkArchive(&path, {}, std::move(container), 0, 0));
   } else {
     std::string bytes;
     const Status read = ReadFile(path, options_.limits.max_entry_bytes, &bytes);
     if (read.code() == StatusCode::kResourceExhausted) {
-      Item item = NewItem(ItemKind::kFile, ipath, kNoItem);
-      item.size = size;
-      item.sha256 = *sha;
-      DOCKET_RETURN_IF_ERROR(StoreUnindexed(std::move(item), {}, read.message()));
+      FamilyContext context = context_;
+      SubmitFamily(0, 0, [ipath, reason = read.message(), sha, size, context] {
+        return UnreadableFamily(ipath, reason, {}, sha, size, context);
+      });
     } else {
       DOCKET_RETURN_IF_ERROR(read);
-      DOCKET_RETURN_IF_ERROR(IngestLeaf(std::move(bytes), *sha, ipath, kNoItem));
+      SubmitBytes(std::move(bytes), sha, ipath, 0, 0);
     }
   }
 
-  SourceRecord source;
-  source.sha256 = *sha;
-  source.path = path.string();
-  source.custodian = options_.custodian;
-  source.items = stats_.items + stats_.messages - items_before;
-  source.complete = true;
-  WriteSet record;
-  record.source = std::move(source);
-  return writer_->Push(std::move(record));
+  Task end;
+  end.type = Task::Type::kEndSource;
+  end.source.sha256 = sha;
+  end.source.path = path.string();
+  end.source.custodian = options_.custodian;
+  end.source.complete = true;
+  return Submit(std::move(end));
 }
 
-Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesystem::path* file,
-                                     Item container, int depth) {
-  // `in_memory` holds a nested archive's bytes; it outlives the reader and is the native kept
-  // if the archive turns out damaged. An archive whose bytes are already stored is walked only to
-  // record where its members were found again; it is not stored a second time.
-  const bool already_stored = Known(container.sha256);
-  auto reader = file != nullptr
-                    ? ArchiveReader::OpenFile(*file, options_.limits)
-                    : ArchiveReader::OpenMemory(in_memory, options_.limits, container.file_name);
+Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std::string bytes,
+                                         Item container, Handle parent, int depth) {
+  const Handle handle = NewHandle();
+  const std::string container_ipath = container.ipath;
+  {
+    Task open;
+    open.type = Task::Type::kOpenContainer;
+    open.parent = parent;
+    open.handle = handle;
+    open.container = std::move(container);
+    DOCKET_RETURN_IF_ERROR(Submit(std::move(open)));
+  }
+  // `bytes` holds a nested archive; it outlives the reader and is the native kept if the archive
+  // turns out damaged.
+  auto reader = file != nullptr ? ArchiveReader::OpenFile(*file, options_.limits)
+                                : ArchiveReader::OpenMemory(bytes, options_.limits,
+                                                            LastComponent(container_ipath));
   Status failure;
   if (!reader.ok()) {
     failure = reader.error();
@@ -416,10 +438,8 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
       ArchiveEntry entry;
       auto next = (*reader)->Next(&entry);
       if (!next.ok() && next.error().code() == StatusCode::kUnimplemented) {
-        // A member we cannot read (encrypted) is listed on its own; the rest of the archive
-        // is still read.
-        Item skipped = NewItem(ItemKind::kFile, container.ipath + "!/" + entry.path, container.id);
-        DOCKET_RETURN_IF_ERROR(StoreUnindexed(std::move(skipped), {}, next.error().message()));
+        // A member we cannot read (encrypted) is listed on its own; the rest is still read.
+        SubmitUnreadable(container_ipath + "!/" + entry.path, next.error().message(), handle);
         continue;
       }
       if (!next.ok()) {
@@ -429,210 +449,336 @@ Status IngestPipeline::IngestArchive(std::string in_memory, const std::filesyste
       if (!*next) {
         break;
       }
-      const std::string member_ipath = container.ipath + "!/" + entry.path;
+      const std::string member_ipath = container_ipath + "!/" + entry.path;
       std::string sha = Sha256Hex(entry.bytes);
       const bool is_archive =
           LooksLikeArchive(std::string_view(entry.bytes).substr(0, kSniffBytes), entry.path);
-      if (Known(sha) && !is_archive) {
-        DOCKET_RETURN_IF_ERROR(RecordDuplicate(sha, member_ipath));
-        continue;
-      }
       if (!is_archive) {
-        DOCKET_RETURN_IF_ERROR(
-            IngestLeaf(std::move(entry.bytes), std::move(sha), member_ipath, container.id));
+        SubmitBytes(std::move(entry.bytes), std::move(sha), member_ipath, handle, depth + 1);
         continue;
       }
-      Item nested = NewItem(ItemKind::kContainer, member_ipath, container.id);
-      nested.size = entry.bytes.size();
-      nested.sha256 = std::move(sha);
       if (depth + 1 >= options_.limits.max_depth) {
         const std::string reason =
             "archive nested deeper than " + std::to_string(options_.limits.max_depth) + " levels";
-        DOCKET_RETURN_IF_ERROR(StoreUnindexed(std::move(nested), std::move(entry.bytes), reason));
+        FamilyContext context = context_;
+        const uint64_t weight = entry.bytes.size();
+        SubmitFamily(handle, weight,
+                     [member_ipath, reason, native = std::move(entry.bytes), sha, context]() mutable {
+                       return UnreadableFamily(member_ipath, reason, std::move(native), sha, 0,
+                                               context);
+                     });
         continue;
       }
+      Item nested;
+      nested.kind = ItemKind::kContainer;
+      nested.ipath = member_ipath;
+      nested.file_name = LastComponent(member_ipath);
+      nested.media_type = MediaTypeForName(nested.file_name);
+      nested.size = entry.bytes.size();
+      nested.sha256 = std::move(sha);
       DOCKET_RETURN_IF_ERROR(
-          IngestArchive(std::move(entry.bytes), nullptr, std::move(nested), depth + 1));
+          WalkArchive(nullptr, std::move(entry.bytes), std::move(nested), handle, depth + 1));
     }
   }
-  if (already_stored) {
-    return RecordDuplicate(container.sha256, container.ipath);
-  }
-  if (failure.ok()) {
-    WriteSet family;
-    family.items.push_back(std::move(container));
-    return Store(std::move(family));
-  }
-  // A damaged archive is itself an unindexed item; the members read before the damage stay.
-  // Its native is the same bytes its sha256 was computed from.
-  std::string native = std::move(in_memory);
-  std::string reason = failure.message();
-  if (native.empty() && file != nullptr) {
-    const Status read = ReadFile(*file, options_.max_unindexed_native_bytes, &native);
-    if (!read.ok()) {
-      native.clear();
-      reason += " (native not kept: " + read.message() + ")";
-    }
-  }
-  return StoreUnindexed(std::move(container), std::move(native), reason);
-}
-
-Status IngestPipeline::IngestLeaf(std::string bytes, std::string sha, const std::string& ipath,
-                                  ItemId parent) {
-  const std::string name = LastComponent(ipath);
-  if (LooksLikeMime(bytes, name)) {
-    return IngestMime(std::move(bytes), sha, ipath, parent);
-  }
-  Item item = NewItem(ItemKind::kFile, ipath, parent);
-  item.sha256 = sha;
-  item.size = bytes.size();
-  if (!IsTextType(item.media_type, name)) {
-    return StoreUnindexed(std::move(item), std::move(bytes),
-                          "no text extractor for this file type (" + item.media_type + ")");
-  }
-  auto decoded = ConvertToUtf8(bytes, "");
-  if (!decoded.ok()) {
-    return StoreUnindexed(std::move(item), std::move(bytes), decoded.error().message());
-  }
-  item.text = IsHtml(item.media_type, name) ? HtmlToText(decoded->utf8) : decoded->utf8;
-  item.title = name;
-  if (!decoded->warning.empty()) {
-    item.state = IndexState::kPartiallyIndexed;
-    item.state_reason = decoded->warning;
-  }
-  WriteSet family;
-  family.natives.emplace_back(sha, std::move(bytes));
-  family.items.push_back(std::move(item));
-  return Store(std::move(family));
-}
-
-Status IngestPipeline::IngestMime(std::string bytes, const std::string& sha,
-                                  const std::string& ipath, ItemId parent) {
-  const std::string name = LastComponent(ipath);
-  auto parsed = ParseMime(bytes);
-  if (!parsed.ok()) {
-    Item item = NewItem(ItemKind::kFile, ipath, parent);
-    item.sha256 = sha;
-    return StoreUnindexed(std::move(item), std::move(bytes),
-                          "not a readable MIME message: " + parsed.error().message());
-  }
-  const MimeMessage& mime = *parsed;
-  WriteSet family;
-
-  if (IsLyncSession(mime, name)) {
-    const auto file_name = ParseLyncFileName(name);
-    auto session = ParseLyncSession(mime, name);
-    const bool conference =
-        session.ok() ? session->conference : (file_name && file_name->conference);
-    Item conv = NewItem(conference ? ItemKind::kMeeting : ItemKind::kImConversation, ipath, parent);
-    conv.sha256 = sha;
-    conv.size = bytes.size();
-    conv.media_type = "message/rfc822";
-    if (!session.ok()) {
-      conv.title = mime.subject;
-      conv.from = mime.from;
-      conv.to = mime.to;
-      conv.sent = mime.date;
-      conv.session_id = mime.session_id;
-      conv.text = mime.text_body;
-      return StoreUnindexed(std::move(conv), std::move(bytes),
-                            "IM transcript could not be read: " + session.error().message());
-    }
-    conv.title = session->subject;
-    conv.from = session->from;
-    conv.to = session->to;
-    conv.participants = session->participants;
-    conv.sent = session->start;
-    conv.last_activity = session->start;
-    conv.session_id = session->session_id;
-    conv.message_count = static_cast<uint32_t>(session->messages.size());
-    const std::string reason = JoinReasons(mime.warnings, session->warnings);
-    if (!reason.empty()) {
-      conv.state = IndexState::kPartiallyIndexed;
-      conv.state_reason = reason;
-    }
-    uint32_t seq = 0;
-    for (const ConversationMessage& message : session->messages) {
-      Item line = NewItem(ItemKind::kImMessage, ipath + "#" + std::to_string(++seq), conv.id);
-      line.file_name.clear();
-      line.media_type = "text/plain";
-      line.from = message.sender;
-      line.sent = message.sent;
-      line.text = message.text;
-      line.title = message.is_event ? "event" : "";
-      conv.last_activity = std::max(conv.last_activity, message.sent);
-      conv.text += message.sender;
-      conv.text += ": ";
-      conv.text += message.text;
-      conv.text += '\n';
-      family.items.push_back(std::move(line));
-    }
-    family.natives.emplace_back(sha, std::move(bytes));
-    family.items.insert(family.items.begin(), std::move(conv));
-    return Store(std::move(family));
-  }
-
-  Item email = NewItem(ItemKind::kEmail, ipath, parent);
-  email.sha256 = sha;
-  email.size = bytes.size();
-  email.media_type = "message/rfc822";
-  email.title = mime.subject;
-  email.from = mime.from;
-  email.to = mime.to;
-  email.participants = mime.to;
-  email.participants.insert(email.participants.end(), mime.cc.begin(), mime.cc.end());
-  email.sent = mime.date;
-  email.last_activity = mime.date;
-  email.message_id = mime.message_id;
-  email.session_id = mime.session_id;
-  email.text = mime.text_body;
-  std::vector<std::string> reasons = mime.warnings;
-  uint32_t index = 0;
-  for (const MimeAttachment& attachment : mime.attachments) {
-    ++index;
-    Item child =
-        NewItem(ItemKind::kAttachment, ipath + "!/attachment/" + std::to_string(index), email.id);
-    child.file_name = attachment.file_name;
-    child.title = attachment.file_name;
-    child.media_type = attachment.media_type;
-    child.size = attachment.bytes.size();
-    child.sha256 = Sha256Hex(attachment.bytes);
-    std::string text;
-    if (attachment.media_type == "message/rfc822") {
-      if (auto inner = ParseMime(attachment.bytes); inner.ok()) {
-        text = inner->subject + "\n" + inner->text_body;
-      }
-    } else if (IsTextType(attachment.media_type, attachment.file_name)) {
-      if (auto decoded = ConvertToUtf8(attachment.bytes, ""); decoded.ok()) {
-        text = IsHtml(attachment.media_type, attachment.file_name) ? HtmlToText(decoded->utf8)
-                                                                   : decoded->utf8;
+  Task close;
+  close.type = Task::Type::kCloseContainer;
+  close.handle = handle;
+  if (!failure.ok()) {
+    // A damaged archive is itself an unindexed item; the members read before the damage stay.
+    close.failure = failure.message();
+    close.native = std::move(bytes);
+    if (close.native.empty() && file != nullptr) {
+      const Status read = ReadFile(*file, options_.max_unindexed_native_bytes, &close.native);
+      if (!read.ok()) {
+        close.native.clear();
+        close.failure += " (native not kept: " + read.message() + ")";
       }
     }
-    if (text.empty() && !attachment.bytes.empty()) {
-      child.state = IndexState::kUnindexed;
-      child.state_reason = "no text extractor for " + attachment.media_type + " yet";
-      reasons.push_back("attachment '" + attachment.file_name + "' (" + attachment.media_type +
-                        ") not indexed");
-    } else {
-      child.text = text;
-      email.text += "\n\n" + attachment.file_name + "\n" + text;
-    }
-    family.natives.emplace_back(child.sha256, attachment.bytes);
-    family.items.push_back(std::move(child));
+    close.weight = close.native.size();
   }
-  email.attachment_count = index;
-  if (!reasons.empty()) {
-    email.state = IndexState::kPartiallyIndexed;
-    email.state_reason = JoinReasons(reasons, {});
-  }
-  family.natives.emplace_back(sha, std::move(bytes));
-  family.items.insert(family.items.begin(), std::move(email));
-  return Store(std::move(family));
+  return Submit(std::move(close));
 }
 
-Status IngestPipeline::Finish() {
-  DOCKET_RETURN_IF_ERROR(writer_->Close());
-  return coordinator_.Flush();
+// ------------------------------------------------------------------------------------------
+// Workers
+
+void IngestPipeline::Impl::WorkerLoop() {
+  TextAnalyzer analyzer;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    Task* task = nullptr;
+    work_.wait(lock, [&] {
+      while (claimed_prefix_ < tasks_.size() && tasks_[claimed_prefix_].claimed) {
+        ++claimed_prefix_;
+      }
+      for (size_t i = claimed_prefix_; i < tasks_.size(); ++i) {
+        if (!tasks_[i].claimed) {
+          task = &tasks_[i];
+          return true;
+        }
+      }
+      return closed_;
+    });
+    if (task == nullptr) {
+      return;
+    }
+    task->claimed = true;
+    auto produce = std::move(task->produce);
+    lock.unlock();
+    // Deque elements do not move when the writer pops the front or the walker pushes the back,
+    // and the writer never pops a task that is not done, so `task` stays valid.
+    Family family = produce();
+    std::vector<PreparedDocument> prepared;
+    prepared.reserve(family.items.size());
+    for (const PendingItem& pending : family.items) {
+      prepared.push_back(SearchIndex::Prepare(pending.item, analyzer));
+    }
+    lock.lock();
+    task->family = std::move(family);
+    task->prepared = std::move(prepared);
+    task->done = true;
+    ready_.notify_all();
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Writer
+
+void IngestPipeline::Impl::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    ready_.wait(lock, [this] { return (!tasks_.empty() && tasks_.front().done) ||
+                                      (closed_ && tasks_.empty()); });
+    if (tasks_.empty()) {
+      return;
+    }
+    Task task = std::move(tasks_.front());
+    const bool failed = !error_.ok();
+    lock.unlock();
+    Status status = failed ? Status::OK() : WriteTask(task);
+    lock.lock();
+    tasks_.pop_front();
+    if (claimed_prefix_ > 0) {
+      --claimed_prefix_;
+    }
+    bytes_in_flight_ -= task.weight;
+    if (!status.ok() && error_.ok()) {
+      error_ = status;
+    }
+    room_.notify_all();
+  }
+}
+
+ItemId IngestPipeline::Impl::ParentId(Handle handle) const {
+  if (handle == 0) {
+    return kNoItem;
+  }
+  auto it = container_ids_.find(handle);
+  return it == container_ids_.end() ? kNoItem : it->second;
+}
+
+void IngestPipeline::Impl::Count(const Item& item) {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  if (item.kind == ItemKind::kImMessage) {
+    ++stats_.messages;
+  } else {
+    ++stats_.items;
+  }
+  if (item.state == IndexState::kUnindexed) {
+    ++stats_.unindexed;
+  } else if (item.state == IndexState::kPartiallyIndexed) {
+    ++stats_.partially_indexed;
+  }
+  ++source_items_;
+}
+
+Status IngestPipeline::Impl::Write(WriteSet set,
+                                   std::vector<std::pair<ItemId, PreparedDocument>> prepared) {
+  return coordinator_.Write(set, std::move(prepared)).status();
+}
+
+Status IngestPipeline::Impl::RecordDuplicate(ItemId existing, const std::string& sha256,
+                                             const std::string& ipath) {
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    ++stats_.duplicates;
+  }
+  WriteSet set;
+  if (!sha256.empty()) {
+    set.locations.push_back({sha256, ipath, options_.custodian});
+  }
+  // The stored item now also belongs to this run's custodian.
+  if (existing != kNoItem && !options_.custodian.empty()) {
+    DOCKET_ASSIGN_OR_RETURN(Item item, coordinator_.store().GetItem(existing));
+    if (item.AddCustodian(options_.custodian)) {
+      if (IsSearchable(item)) {
+        set.index_ids.push_back(item.id);
+      }
+      set.items.push_back(std::move(item));
+    }
+  }
+  return Write(std::move(set));
+}
+
+Status IngestPipeline::Impl::WriteTask(Task& task) {
+  DocStore& store = coordinator_.store();
+  switch (task.type) {
+    case Task::Type::kFamily:
+      return WriteFamily(task);
+    case Task::Type::kDuplicate: {
+      auto existing = store.FindByContent(task.sha256);
+      return RecordDuplicate(existing.ok() ? *existing : kNoItem, task.sha256, task.ipath);
+    }
+    case Task::Type::kOpenContainer: {
+      // An archive already stored is walked only to record where its members were found again;
+      // members that are new after all hang under the stored container.
+      if (auto existing = store.FindByContent(task.container.sha256); existing.ok()) {
+        container_ids_[task.handle] = *existing;
+        container_is_duplicate_[task.handle] = true;
+        return RecordDuplicate(*existing, task.container.sha256, task.container.ipath);
+      }
+      container_ids_[task.handle] = store.AllocateId();
+      container_is_duplicate_[task.handle] = false;
+      task.container.id = container_ids_[task.handle];
+      task.container.parent_id = ParentId(task.parent);
+      // Kept until the container closes.
+      task.container.custodian = options_.custodian;
+      if (!options_.custodian.empty()) {
+        task.container.custodians = {options_.custodian};
+      }
+      pending_containers_.emplace(task.handle, std::move(task.container));
+      return Status::OK();
+    }
+    case Task::Type::kCloseContainer: {
+      const bool duplicate = container_is_duplicate_[task.handle];
+      container_ids_.erase(task.handle);
+      container_is_duplicate_.erase(task.handle);
+      if (duplicate) {
+        return Status::OK();
+      }
+      Item container = std::move(pending_containers_[task.handle]);
+      pending_containers_.erase(task.handle);
+      WriteSet set;
+      if (!task.failure.empty()) {
+        container.state = IndexState::kUnindexed;
+        container.state_reason = task.failure;
+        if (!task.native.empty()) {
+          set.natives.emplace_back(container.sha256, std::move(task.native));
+        }
+      }
+      Count(container);
+      if (IsSearchable(container)) {
+        set.index_ids.push_back(container.id);
+      }
+      const std::string ipath = container.ipath;
+      set.items.push_back(std::move(container));
+      DOCKET_RETURN_IF_ERROR(Write(std::move(set)));
+      if (progress_) {
+        progress_(stats(), ipath);
+      }
+      return Status::OK();
+    }
+    case Task::Type::kBeginSource: {
+      source_items_ = 0;
+      WriteSet set;
+      set.begin_source = IngestMarker{task.path, task.sha256, store.next_id()};
+      return Write(std::move(set));
+    }
+    case Task::Type::kEndSource: {
+      task.source.items = source_items_;
+      task.source.ingested_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+      WriteSet set;
+      set.source = std::move(task.source);
+      return Write(std::move(set));
+    }
+  }
+  return Status::OK();
+}
+
+Status IngestPipeline::Impl::WriteFamily(Task& task) {
+  DocStore& store = coordinator_.store();
+  Family& family = task.family;
+  if (family.items.empty()) {
+    return Status::OK();
+  }
+  const Item& head = family.items.front().item;
+  if (!head.sha256.empty()) {
+    if (auto existing = store.FindByContent(head.sha256); existing.ok()) {
+      return RecordDuplicate(*existing, head.sha256, head.ipath);
+    }
+  }
+  if (!head.conversation_key.empty()) {
+    if (auto existing = store.FindByConversationKey(head.conversation_key); existing.ok()) {
+      // The session is already stored from another source: this source becomes one more
+      // location of it, and its own bytes are kept beside it (they differ: another pool's copy,
+      // an LcsLog rendering), so nothing collected is lost.
+      {
+        std::lock_guard<std::mutex> lock(stats_mu_);
+        ++stats_.merged;
+      }
+      PendingItem& copy = family.items.front();
+      WriteSet set;
+      set.locations.push_back({copy.item.sha256, copy.item.ipath, options_.custodian});
+      set.content_aliases.emplace_back(copy.item.sha256, *existing);
+      if (!copy.native.empty()) {
+        set.natives.emplace_back(copy.item.sha256, std::move(copy.native));
+      }
+      DOCKET_RETURN_IF_ERROR(Write(std::move(set)));
+      // Listed among the locations of the stored conversation too, so its export names both.
+      DOCKET_ASSIGN_OR_RETURN(const Item stored, store.GetItem(*existing));
+      return RecordDuplicate(*existing, stored.sha256, copy.item.ipath);
+    }
+  }
+  CrashPoint("ingest.family");
+  WriteSet set;
+  std::vector<std::pair<ItemId, PreparedDocument>> prepared;
+  std::vector<ItemId> ids(family.items.size(), kNoItem);
+  const ItemId outer_parent = ParentId(task.parent);
+  for (size_t i = 0; i < family.items.size(); ++i) {
+    PendingItem& pending = family.items[i];
+    ids[i] = store.AllocateId();
+    pending.item.id = ids[i];
+    pending.item.parent_id = pending.parent == PendingItem::kNoParentInFamily
+                                 ? outer_parent
+                                 : ids[static_cast<size_t>(pending.parent)];
+    Count(pending.item);
+    if (!task.prepared[i].empty()) {
+      set.index_ids.push_back(ids[i]);
+      prepared.emplace_back(ids[i], std::move(task.prepared[i]));
+    }
+    if (!pending.native.empty() && !pending.item.sha256.empty()) {
+      set.natives.emplace_back(pending.item.sha256, std::move(pending.native));
+    }
+    set.items.push_back(std::move(pending.item));
+  }
+  const std::string ipath = set.items.front().ipath;
+  DOCKET_RETURN_IF_ERROR(Write(std::move(set), std::move(prepared)));
+  if (progress_) {
+    progress_(stats(), ipath);
+  }
+  return Status::OK();
+}
+
+// ------------------------------------------------------------------------------------------
+
+IngestPipeline::IngestPipeline(CommitCoordinator& coordinator, IngestOptions options)
+    : impl_(std::make_unique<Impl>(coordinator, std::move(options))) {}
+
+IngestPipeline::~IngestPipeline() = default;
+
+Status IngestPipeline::IngestPath(const std::filesystem::path& path) {
+  return impl_->IngestPath(path);
+}
+
+Status IngestPipeline::Finish() { return impl_->Finish(); }
+
+IngestStats IngestPipeline::stats() const { return impl_->stats(); }
+
+void IngestPipeline::set_progress(
+    std::function<void(const IngestStats&, std::string_view)> progress) {
+  impl_->set_progress(std::move(progress));
 }
 
 std::string FormatIngestSummary(const IngestStats& stats, double seconds) {

@@ -1,20 +1,26 @@
 /** @file
  *  @brief IngestPipeline: one ingest job, from PATHs on disk to items in the store and index.
  *
- *  A PATH is a folder (walked in name order), an archive (zip, tar, tar.gz, 7z, ...; nested
- *  archives are opened in memory up to ArchiveLimits::max_depth) or a single file. Every file
- *  becomes items:
- *    - an Export-CsArchivingData session (.eml with Session-Id or a yyyyMMddHHmmssfff_n_p2p/conf
- *      name) -> one conversation or meeting item plus one kImMessage child per transcript line;
- *    - any other RFC 5322 message -> one email item plus one kAttachment child per attachment
- *      (text attachments are folded into the email's searchable text);
- *    - anything else -> a file item (text when it is text, unindexed otherwise).
- *  Nothing is lost: an item that cannot be parsed is stored with its native bytes as
- *  kUnindexed with the reason; one read only partly is kPartiallyIndexed with the reason.
+ *  A PATH is a folder (walked in name order; a folder of LcsLog table dumps is imported as
+ *  such), an archive (zip, tar, tar.gz, 7z, ...; nested archives are opened in memory up to
+ *  ArchiveLimits::max_depth), a mailbox (MBOX, PST) or a single file. What each file becomes is
+ *  decided in family_builder.h. Nothing is lost: an item that cannot be parsed is stored with
+ *  its native bytes as kUnindexed with the reason; one read only partly is kPartiallyIndexed.
+ *
+ *  Three stages (style.md: parse in parallel, write from one place):
+ *    1. the walker (the calling thread) reads files and archives in order and cuts them into
+ *       tasks, each with a sequence number;
+ *    2. worker threads turn tasks into families (parse, extract, analyse for the index);
+ *    3. one writer takes the families back in sequence order, decides duplicates, allocates
+ *       item ids and writes them through the CommitCoordinator.
+ *  Because ids are allocated by the writer in input order, a run that was killed and resumed
+ *  gives the same ids as one that was not: an ingest marker names the source in progress, and
+ *  the next run rolls back what that source had written and reads it again.
+ *
  *  Deduplication: a source file already ingested completely from the same place for the same
- *  custodian is skipped; an individual item whose native SHA-256 is already stored is counted as
- *  a duplicate and not stored again, but its location (ipath, custodian) is recorded. Archives
- *  are always opened, even when their bytes are known, so their members' locations are kept.
+ *  custodian is skipped; an item whose native SHA-256 is already stored, or an IM session whose
+ *  conversation key is (the same session from an export and an LcsLog dump), is not stored
+ *  again: its location (ipath, custodian) is recorded and its custodian added to the stored item.
  */
 #pragma once
 
@@ -32,7 +38,6 @@
 namespace docket {
 
 class CommitCoordinator;
-struct WriteSet;
 
 struct IngestOptions {
   // Custodian recorded on every item of this run (`docket ingest --custodian`). Default: ""
@@ -41,6 +46,8 @@ struct IngestOptions {
   // Largest native we keep for an item that failed as a whole (e.g. a truncated 40 GB
   // archive): above this the reason says the native was too large to keep. Default: 2 GiB
   uint64_t max_unindexed_native_bytes = 2ull << 30;
+  // Threads that parse and analyse. Default: 0 = one per core
+  unsigned worker_threads = 0;
 };
 
 struct IngestStats {
@@ -51,6 +58,8 @@ struct IngestStats {
   uint64_t partially_indexed = 0;
   uint64_t duplicates = 0;  // items already in the index (whole sources or single items)
   uint64_t sources = 0;     // files read from disk
+  uint64_t merged = 0;      // IM sessions found again in another source (counted in duplicates)
+  uint64_t rolled_back = 0; // items of an interrupted earlier run removed before resuming
 };
 
 class IngestPipeline {
@@ -67,38 +76,16 @@ class IngestPipeline {
   /// Waits for queued writes and commits the search index; call once at the end of the run.
   Status Finish();
 
-  const IngestStats& stats() const { return stats_; }
+  /// Totals so far (exact once Finish() returned).
+  IngestStats stats() const;
 
-  /// Called after each stored item with the running totals and the current ipath.
-  void set_progress(std::function<void(const IngestStats&, std::string_view)> progress) {
-    progress_ = std::move(progress);
-  }
+  /// Called from the writer thread after each stored family with the running totals and the
+  /// family's ipath. Set it before the first IngestPath.
+  void set_progress(std::function<void(const IngestStats&, std::string_view)> progress);
 
  private:
-  class Writer;
-  // Whether a native with this SHA-256 is stored or on its way to the store.
-  bool Known(const std::string& sha256);
-  // Whether this native is already recorded at `ipath` for this run's custodian.
-  bool AlreadyAt(const std::string& sha256, const std::string& ipath);
-  // Counts a duplicate and records its location (the native itself is stored once).
-  Status RecordDuplicate(const std::string& sha256, const std::string& ipath);
-  Status IngestFile(const std::filesystem::path& path, const std::string& ipath);
-  Status IngestArchive(std::string in_memory, const std::filesystem::path* file, Item container,
-                       int depth);
-  // `sha` is the SHA-256 of `bytes`; callers have already checked it is not Known().
-  Status IngestLeaf(std::string bytes, std::string sha, const std::string& ipath, ItemId parent);
-  Status IngestMime(std::string bytes, const std::string& sha, const std::string& ipath,
-                    ItemId parent);
-  Status StoreUnindexed(Item item, std::string native, const std::string& reason);
-  // Stores one family (a parent and its children, with their natives) as one atomic write.
-  Status Store(WriteSet family);
-  Item NewItem(ItemKind kind, const std::string& ipath, ItemId parent);
-
-  CommitCoordinator& coordinator_;
-  IngestOptions options_;
-  IngestStats stats_;
-  std::function<void(const IngestStats&, std::string_view)> progress_;
-  std::unique_ptr<Writer> writer_;  // last: its thread stops before the members above go
+  class Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// "summary items=12 messages=96 bytes=123456 unindexed=1 partially_indexed=1 duplicates=0

@@ -17,6 +17,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/crash_point.h"
 #include "storage/search_index.h"
 #include "storage/text_analyzer.h"
 
@@ -227,6 +228,8 @@ Status CommitCoordinator::ReplayTail() {
   return Status::OK();
 }
 
+Result<uint64_t> CommitCoordinator::Write(const WriteSet& set) { return Write(set, {}); }
+
 Result<uint64_t> CommitCoordinator::Write(const WriteSet& set,
                                           std::vector<std::pair<ItemId, PreparedDocument>> prepared) {
   DOCKET_ASSIGN_OR_RETURN(const uint64_t seq, store_->Write(set));
@@ -275,8 +278,11 @@ Status CommitCoordinator::Flush() {
   }
   // The store must be durable before Xapian records the sequence as applied.
   DOCKET_RETURN_IF_ERROR(store_->Sync());
+  CrashPoint("commit.synced");
   for (const auto& shard : shards_) {
     shard->PushCommit(pending_seq_);
+    // A test can kill the process here: one shard committing, the others not yet asked to.
+    CrashPoint("commit.shard");
   }
   for (const auto& shard : shards_) {
     DOCKET_RETURN_IF_ERROR(shard->Wait());

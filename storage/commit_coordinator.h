@@ -68,8 +68,9 @@ class CommitCoordinator {
   /// Flush, which happens by itself every writes_per_commit writes). `prepared` holds documents
   /// already analysed for some of the index_ids (SearchIndex::Prepare); the others are prepared
   /// here from the items in `set` or the store.
+  Result<uint64_t> Write(const WriteSet& set);
   Result<uint64_t> Write(const WriteSet& set,
-                         std::vector<std::pair<ItemId, PreparedDocument>> prepared = {});
+                         std::vector<std::pair<ItemId, PreparedDocument>> prepared);
 
   /// Removes every item from `first_id` on (an interrupted ingest; DocStore::RollBackFrom) from
   /// the store and the search index. Returns the number of items removed.

@@ -398,6 +398,12 @@ Result<uint64_t> DocStore::Write(const WriteSet& set) {
       batch.Put(impl_->cf(kNatives), sha, bytes);
     }
   }
+  for (const auto& [sha, id] : set.content_aliases) {
+    std::string existing;
+    if (impl_->Get(kContent, sha, &existing, "content").IsNotFound()) {
+      batch.Put(impl_->cf(kContent), sha, Be64(id));
+    }
+  }
   for (const Location& location : set.locations) {
     batch.Put(impl_->cf(kLocations), LocationKey(location), "");
   }

@@ -68,6 +68,9 @@ struct WriteSet {
   // Further places of natives already stored (duplicates). Every stored item's own place is
   // recorded by Write() itself.
   std::vector<Location> locations;
+  // Natives that belong to an item stored earlier under another hash (the same IM session from
+  // another source, merged by conversation key): sha256 -> that item, so FindByContent finds it.
+  std::vector<std::pair<std::string, ItemId>> content_aliases;
   // Set when a top-level source starts; cleared by a `source` record with complete = true.
   std::optional<IngestMarker> begin_source;
 };

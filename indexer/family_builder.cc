@@ -1,0 +1,433 @@
+/** @file
+ *  @brief Dispatch by type and the item model of every kind of input; see family_builder.h.
+ */
+#include "indexer/family_builder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "common/hashing.h"
+#include "common/strings.h"
+#include "indexer/archive_reader.h"
+#include "indexer/charset_converter.h"
+#include "indexer/conversation_key.h"
+#include "indexer/document_text.h"
+#include "indexer/html_text.h"
+#include "indexer/lync_session_parser.h"
+#include "indexer/mime_parser.h"
+#include "storage/text_analyzer.h"
+
+namespace docket {
+namespace {
+
+constexpr size_t kSniffBytes = 8192;
+
+// One analyzer per worker thread: ICU break iterators are not thread-safe, and making one per
+// item would cost more than the analysis.
+TextAnalyzer& ThreadAnalyzer() {
+  thread_local TextAnalyzer analyzer;
+  return analyzer;
+}
+
+std::string LastComponent(std::string_view ipath) {
+  const size_t slash = ipath.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? ipath : ipath.substr(slash + 1));
+}
+
+bool IsTextType(std::string_view media_type, std::string_view name) {
+  if (media_type.substr(0, 5) == "text/") {
+    return true;
+  }
+  static constexpr std::string_view kTextExtensions[] = {"txt", "csv", "log",  "md",  "json",
+                                                         "xml", "htm", "html", "ics", "vcf"};
+  const std::string ext = FileExtension(name);
+  return std::find(std::begin(kTextExtensions), std::end(kTextExtensions), ext) !=
+         std::end(kTextExtensions);
+}
+
+bool IsHtml(std::string_view media_type, std::string_view name) {
+  const std::string ext = FileExtension(name);
+  return media_type == "text/html" || ext == "htm" || ext == "html";
+}
+
+// An RFC 5322 message: named .eml, or opening with header lines that include a mail header.
+bool LooksLikeMime(std::string_view bytes, std::string_view name) {
+  const std::string ext = FileExtension(name);
+  if (ext == "eml" || ext == "mht" || ext == "mhtml") {
+    return true;
+  }
+  const std::string_view head = bytes.substr(0, kSniffBytes);
+  const size_t colon = head.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 76) {
+    return false;
+  }
+  for (size_t i = 0; i < colon; ++i) {
+    const char c = head[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) {
+      return false;
+    }
+  }
+  for (std::string_view header : {"\nFrom:", "\nDate:", "\nSubject:", "\nMIME-Version:"}) {
+    if (head.find(header) != std::string_view::npos ||
+        head.substr(0, header.size() - 1) == header.substr(1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string JoinReasons(const std::vector<std::string>& reasons) {
+  std::string out;
+  for (const auto& reason : reasons) {
+    if (!out.empty()) {
+      out += "; ";
+    }
+    out += reason;
+  }
+  return out;
+}
+
+// Builds families; one instance per BuildFamily call.
+class Builder {
+ public:
+  explicit Builder(const FamilyContext& context) : context_(context) {}
+
+  Family Take() { return std::move(family_); }
+
+  // Adds the item the bytes are, and its descendants; returns its index. `kind_hint` is the kind
+  // a generic file gets (kFile at the top, kAttachment inside a message or document).
+  int Add(std::string bytes, std::string sha, const std::string& ipath, int parent,
+          ItemKind kind_hint, std::string media_type, std::string file_name, int depth) {
+    const std::string name = file_name.empty() ? LastComponent(ipath) : file_name;
+    if (media_type.empty()) {
+      media_type = MediaTypeForName(name);
+    }
+    const std::string_view head = std::string_view(bytes).substr(0, kSniffBytes);
+    if (depth > 0 && LooksLikeArchive(head, name)) {
+      return AddArchive(std::move(bytes), std::move(sha), ipath, parent, name, depth);
+    }
+    if (media_type == "message/rfc822" || LooksLikeMime(bytes, name)) {
+      if (depth > context_.limits.max_depth) {
+        const int index = NewItem(kind_hint, ipath, parent, name, media_type);
+        family_.items[index].item.sha256 = std::move(sha);
+        family_.items[index].item.size = bytes.size();
+        MarkUnindexed(index, "message nested deeper than " +
+                                 std::to_string(context_.limits.max_depth) + " levels");
+        family_.items[index].native = std::move(bytes);
+        return index;
+      }
+      return AddMessage(std::move(bytes), std::move(sha), ipath, parent, kind_hint, name, depth);
+    }
+    const int index = NewItem(kind_hint, ipath, parent, name, media_type);
+    Item& item = family_.items[index].item;
+    item.sha256 = std::move(sha);
+    item.size = bytes.size();
+    item.title = name;
+    if (IsTextType(media_type, name)) {
+      auto decoded = ConvertToUtf8(bytes, "");
+      if (!decoded.ok()) {
+        MarkUnindexed(index, decoded.error().message());
+      } else {
+        item.text = IsHtml(media_type, name) ? HtmlToText(decoded->utf8) : decoded->utf8;
+        if (!decoded->warning.empty()) {
+          AddProblem(&item, decoded->warning);
+        }
+      }
+    } else {
+      MarkUnindexed(index, "no text extractor for this file type (" + media_type + ")");
+    }
+    family_.items[index].native = std::move(bytes);
+    return index;
+  }
+
+  int NewItem(ItemKind kind, const std::string& ipath, int parent, const std::string& name,
+              const std::string& media_type) {
+    PendingItem pending;
+    pending.parent = parent;
+    Item& item = pending.item;
+    item.kind = kind;
+    item.ipath = ipath;
+    item.file_name = name;
+    item.media_type = media_type;
+    if (!context_.custodian.empty()) {
+      item.custodian = context_.custodian;
+      item.custodians = {context_.custodian};
+    }
+    family_.items.push_back(std::move(pending));
+    return static_cast<int>(family_.items.size() - 1);
+  }
+
+  void MarkUnindexed(int index, const std::string& reason) {
+    Item& item = family_.items[index].item;
+    item.state = IndexState::kUnindexed;
+    item.state_reason = reason;
+  }
+
+ private:
+  // An archive met inside a message or document: a container with its members, read in memory.
+  int AddArchive(std::string bytes, std::string sha, const std::string& ipath, int parent,
+                 const std::string& name, int depth) {
+    const int index = NewItem(ItemKind::kContainer, ipath, parent, name, MediaTypeForName(name));
+    family_.items[index].item.sha256 = sha;
+    family_.items[index].item.size = bytes.size();
+    if (depth >= context_.limits.max_depth) {
+      MarkUnindexed(index, "archive nested deeper than " +
+                               std::to_string(context_.limits.max_depth) + " levels");
+      family_.items[index].native = std::move(bytes);
+      return index;
+    }
+    auto reader = ArchiveReader::OpenMemory(bytes, context_.limits, name);
+    if (!reader.ok()) {
+      MarkUnindexed(index, reader.error().message());
+      family_.items[index].native = std::move(bytes);
+      return index;
+    }
+    for (;;) {
+      ArchiveEntry entry;
+      auto next = (*reader)->Next(&entry);
+      if (!next.ok() && next.error().code() == StatusCode::kUnimplemented) {
+        const int member = NewItem(ItemKind::kFile, ipath + "!/" + entry.path, index,
+                                   LastComponent(entry.path), MediaTypeForName(entry.path));
+        MarkUnindexed(member, next.error().message());
+        continue;
+      }
+      if (!next.ok()) {
+        // Members read before the damage stay; the container keeps its bytes for export.
+        MarkUnindexed(index, next.error().message());
+        family_.items[index].native = std::move(bytes);
+        return index;
+      }
+      if (!*next) {
+        break;
+      }
+      std::string member_sha = Sha256Hex(entry.bytes);
+      Add(std::move(entry.bytes), std::move(member_sha), ipath + "!/" + entry.path, index,
+          ItemKind::kFile, "", LastComponent(entry.path), depth + 1);
+    }
+    // A healthy archive inside a message keeps its native: it is the attachment legal produces.
+    family_.items[index].native = std::move(bytes);
+    return index;
+  }
+
+  int AddMessage(std::string bytes, std::string sha, const std::string& ipath, int parent,
+                 ItemKind kind_hint, const std::string& name, int depth) {
+    auto parsed = ParseMime(bytes);
+    if (!parsed.ok()) {
+      const int index = NewItem(kind_hint, ipath, parent, name, MediaTypeForName(name));
+      family_.items[index].item.sha256 = std::move(sha);
+      family_.items[index].item.size = bytes.size();
+      MarkUnindexed(index, "not a readable MIME message: " + parsed.error().message());
+      family_.items[index].native = std::move(bytes);
+      return index;
+    }
+    if (IsLyncSession(*parsed, name)) {
+      return AddLyncSession(std::move(bytes), std::move(sha), ipath, parent, name, *parsed, depth);
+    }
+    return AddEmail(std::move(bytes), std::move(sha), ipath, parent, name, *parsed, depth);
+  }
+
+  int AddLyncSession(std::string bytes, std::string sha, const std::string& ipath, int parent,
+                     const std::string& name, const MimeMessage& mime, int depth) {
+    const auto file_name = ParseLyncFileName(name);
+    auto session = ParseLyncSession(mime, name);
+    const bool conference =
+        session.ok() ? session->conference : (file_name && file_name->conference);
+    const int index = NewItem(conference ? ItemKind::kMeeting : ItemKind::kImConversation, ipath,
+                              parent, name, "message/rfc822");
+    {
+      Item& conv = family_.items[index].item;
+      conv.sha256 = std::move(sha);
+      conv.size = bytes.size();
+    }
+    family_.items[index].native = std::move(bytes);
+    if (!session.ok()) {
+      Item& conv = family_.items[index].item;
+      conv.title = mime.subject;
+      conv.from = mime.from;
+      conv.to = mime.to;
+      conv.sent = mime.date;
+      conv.session_id = mime.session_id;
+      conv.text = mime.text_body;
+      MarkUnindexed(index, "IM transcript could not be read: " + session.error().message());
+      return index;
+    }
+    std::vector<std::string> reasons = mime.warnings;
+    reasons.insert(reasons.end(), session->warnings.begin(), session->warnings.end());
+    {
+      Item& conv = family_.items[index].item;
+      conv.title = session->subject;
+      conv.from = session->from;
+      conv.to = session->to;
+      conv.participants = session->participants;
+      conv.sent = session->start;
+      conv.last_activity = session->start;
+      conv.session_id = session->session_id;
+      conv.message_count = static_cast<uint32_t>(session->messages.size());
+      if (file_name) {
+        conv.conversation_key = ConversationKey(conference, file_name->start, file_name->sequence,
+                                                session->messages, ThreadAnalyzer());
+      }
+    }
+    AddConversationLines(index, session->messages);
+    // Conference uploads (handouts, decks) arrive as further parts of the session file.
+    AddAttachments(index, mime.attachments, &reasons, depth + 1);
+    if (!reasons.empty()) {
+      AddProblem(&family_.items[index].item, JoinReasons(reasons));
+    }
+    return index;
+  }
+
+  int AddEmail(std::string bytes, std::string sha, const std::string& ipath, int parent,
+               const std::string& name, const MimeMessage& mime, int depth) {
+    const int index = NewItem(ItemKind::kEmail, ipath, parent, name, "message/rfc822");
+    {
+      Item& email = family_.items[index].item;
+      email.sha256 = std::move(sha);
+      email.size = bytes.size();
+      email.title = mime.subject;
+      email.from = mime.from;
+      email.to = mime.to;
+      email.participants = mime.to;
+      email.participants.insert(email.participants.end(), mime.cc.begin(), mime.cc.end());
+      email.sent = mime.date;
+      email.last_activity = mime.date;
+      email.message_id = mime.message_id;
+      email.session_id = mime.session_id;
+      email.text = mime.text_body;
+    }
+    family_.items[index].native = std::move(bytes);
+    std::vector<std::string> reasons = mime.warnings;
+    AddAttachments(index, mime.attachments, &reasons, depth + 1);
+    if (!reasons.empty()) {
+      AddProblem(&family_.items[index].item, JoinReasons(reasons));
+    }
+    return index;
+  }
+
+ public:
+  void AddConversationLines(int index, const std::vector<ConversationMessage>& messages) {
+    const std::string ipath = family_.items[index].item.ipath;
+    uint32_t seq = 0;
+    for (const ConversationMessage& message : messages) {
+      const int line = NewItem(ItemKind::kImMessage, ipath + "#" + std::to_string(++seq), index,
+                               "", "text/plain");
+      Item& item = family_.items[line].item;
+      item.from = message.sender;
+      item.sent = message.sent;
+      item.text = message.text;
+      item.title = message.is_event ? "event" : "";
+      Item& conv = family_.items[index].item;
+      conv.last_activity = std::max(conv.last_activity, message.sent);
+      conv.text += message.sender;
+      conv.text += message.is_event ? " " : ": ";
+      conv.text += message.text;
+      conv.text += '\n';
+    }
+  }
+
+ private:
+  // Attachments become kAttachment children; their text (and that of what they embed) is folded
+  // into the message, because a hit on an attachment is a hit on its family head.
+  void AddAttachments(int index, const std::vector<MimeAttachment>& attachments,
+                      std::vector<std::string>* reasons, int depth) {
+    const std::string ipath = family_.items[index].item.ipath;
+    std::set<std::string> used_names;
+    uint32_t number = 0;
+    for (const MimeAttachment& attachment : attachments) {
+      ++number;
+      std::string component = attachment.file_name;
+      std::replace(component.begin(), component.end(), '/', '_');
+      if (component.empty() || !used_names.insert(component).second) {
+        component = std::to_string(number) + (component.empty() ? "" : "-" + component);
+      }
+      const size_t first_child = family_.items.size();
+      const int child = Add(attachment.bytes, Sha256Hex(attachment.bytes),
+                            ipath + "!/attachment/" + component, index, ItemKind::kAttachment,
+                            attachment.media_type, attachment.file_name, depth);
+      Item& item = family_.items[child].item;
+      if (!attachment.file_name.empty()) {
+        item.file_name = attachment.file_name;
+        if (item.title.empty()) {
+          item.title = attachment.file_name;
+        }
+      }
+      if (item.state == IndexState::kUnindexed && !attachment.bytes.empty()) {
+        reasons->push_back("attachment '" + component + "' not indexed: " + item.state_reason);
+      }
+      std::string folded;
+      for (size_t i = first_child; i < family_.items.size(); ++i) {
+        const Item& part = family_.items[i].item;
+        if (part.kind == ItemKind::kAttachment && !part.text.empty()) {
+          folded += "\n\n" + part.file_name + "\n" + part.text;
+        }
+      }
+      family_.items[index].item.text += folded;
+    }
+    family_.items[index].item.attachment_count = number;
+  }
+
+  const FamilyContext& context_;
+  Family family_;
+};
+
+}  // namespace
+
+void AddProblem(Item* item, const std::string& reason) {
+  if (reason.empty()) {
+    return;
+  }
+  if (item->state == IndexState::kIndexed) {
+    item->state = IndexState::kPartiallyIndexed;
+  }
+  if (!item->state_reason.empty()) {
+    item->state_reason += "; ";
+  }
+  item->state_reason += reason;
+}
+
+std::string MediaTypeForName(const std::string& name) {
+  const std::string ext = FileExtension(name);
+  if (ext == "zip") return "application/zip";
+  if (ext == "gz" || ext == "tgz") return "application/gzip";
+  if (ext == "tar") return "application/x-tar";
+  if (ext == "7z") return "application/x-7z-compressed";
+  if (ext == "eml") return "message/rfc822";
+  if (ext == "mbox" || ext == "mbx") return "application/mbox";
+  if (ext == "pst" || ext == "ost") return "application/vnd.ms-outlook";
+  if (ext == "txt" || ext == "log") return "text/plain";
+  if (ext == "csv") return "text/csv";
+  if (ext == "htm" || ext == "html") return "text/html";
+  if (ext == "rtf") return "application/rtf";
+  if (ext == "pdf") return "application/pdf";
+  if (ext == "docx") return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  if (ext == "pptx") {
+    return "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+  }
+  if (ext == "xlsx") return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  return "application/octet-stream";
+}
+
+Family BuildFamily(std::string bytes, std::string sha256, const std::string& ipath,
+                   const FamilyContext& context) {
+  Builder builder(context);
+  builder.Add(std::move(bytes), std::move(sha256), ipath, PendingItem::kNoParentInFamily,
+              ItemKind::kFile, "", "", context.depth);
+  return builder.Take();
+}
+
+Family UnreadableFamily(const std::string& ipath, const std::string& reason, std::string native,
+                        std::string sha256, uint64_t size, const FamilyContext& context) {
+  Builder builder(context);
+  const int index = builder.NewItem(ItemKind::kFile, ipath, PendingItem::kNoParentInFamily,
+                                    LastComponent(ipath), MediaTypeForName(LastComponent(ipath)));
+  builder.MarkUnindexed(index, reason);
+  Family family = builder.Take();
+  PendingItem& head = family.items.front();
+  head.item.size = native.empty() ? size : native.size();
+  head.item.sha256 = !sha256.empty() || native.empty() ? std::move(sha256) : Sha256Hex(native);
+  head.native = std::move(native);
+  return family;
+}
+
+}  // namespace docket
