@@ -9,9 +9,11 @@
 #include <poppler-global.h>
 #include <poppler-page.h>
 
+#include <algorithm>
 #include <climits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -151,6 +153,47 @@ std::string PageText(const poppler::page& page) {
   return ToUtf8(page.text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
 }
 
+// Poppler rebuilds a broken cross-reference table by scanning for objects, but gives up when
+// no trailer survives, as in a download cut short. Such a file is given a trailer naming the
+// catalog found by the same kind of scan; nullopt when there is no catalog object to name.
+std::optional<std::string> WithTrailerAppended(std::string_view bytes) {
+  for (size_t at = bytes.rfind("/Catalog"); at != std::string_view::npos && at > 0;
+       at = bytes.rfind("/Catalog", at - 1)) {
+    // The object header "N G obj" nearest before the name, skipping "endobj".
+    size_t obj = bytes.rfind("obj", at);
+    while (obj != std::string_view::npos && obj >= 3 && bytes.substr(obj - 3, 3) == "end") {
+      obj = obj == 0 ? std::string_view::npos : bytes.rfind("obj", obj - 1);
+    }
+    if (obj == std::string_view::npos || obj == 0) {
+      continue;
+    }
+    size_t end = obj;
+    auto skip_spaces = [&] {
+      while (end > 0 &&
+             (bytes[end - 1] == ' ' || bytes[end - 1] == '\r' || bytes[end - 1] == '\n')) {
+        --end;
+      }
+    };
+    auto read_number = [&]() -> std::string_view {
+      const size_t number_end = end;
+      while (end > 0 && bytes[end - 1] >= '0' && bytes[end - 1] <= '9') {
+        --end;
+      }
+      return bytes.substr(end, number_end - end);
+    };
+    skip_spaces();
+    const std::string_view generation = read_number();
+    skip_spaces();
+    const std::string_view number = read_number();
+    if (number.empty() || generation.empty() || number.size() > 10 || generation.size() > 5) {
+      continue;
+    }
+    return std::string(bytes) + "\ntrailer\n<< /Root " + std::string(number) + " " +
+           std::string(generation) + " R >>\n%%EOF\n";
+  }
+  return std::nullopt;
+}
+
 void ReadEmbeddedFiles(const poppler::document& document, DocumentText* result) {
   if (!document.has_embedded_files()) {
     return;
@@ -181,9 +224,15 @@ Result<DocumentText> Extract(std::string_view bytes) {
   std::vector<std::string> messages;
   PopplerMessageScope scope(&messages);
 
-  // load_from_raw_data reads `bytes` in place; it outlives the document below.
+  // load_from_raw_data reads the bytes in place; `bytes` and `repaired` outlive the document.
   std::unique_ptr<poppler::document> document(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
+  std::optional<std::string> repaired;
+  if (document == nullptr && bytes.size() < static_cast<size_t>(INT_MAX) - 64 &&
+      (repaired = WithTrailerAppended(bytes))) {
+    document.reset(poppler::document::load_from_raw_data(repaired->data(),
+                                                         static_cast<int>(repaired->size())));
+  }
   if (document == nullptr) {
     return Status::Corruption("not a readable PDF" +
                               (messages.empty() ? std::string() : ": " + messages.front()));
