@@ -12,6 +12,7 @@
 
 #include "common/time_util.h"
 #include "tests/support/archive_builder.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 
 namespace docket {
@@ -495,6 +496,43 @@ TEST(OoxmlTextTest, LooksLikeOoxmlByNameOrByPartNames) {
   EXPECT_FALSE(LooksLikeOoxml(plain, "files.zip"));
   EXPECT_FALSE(LooksLikeOoxml("%PDF-1.4", "report.pdf"));
   EXPECT_FALSE(LooksLikeOoxml("PK\x03\x04", "x"));
+}
+
+// data/document_samples.py writes the uploads and attachments of the sample corpus; what it
+// writes must read back exactly.
+TEST(OoxmlTextTest, DocumentSamplesModuleWritesReadableFiles) {
+  testing::TempDir dir;
+  const testing::CommandResult run =
+      testing::RunCommand({"python3", (testing::SourceDir() / "data/document_samples.py").string(),
+                           "--out", dir.path().string()});
+  ASSERT_EQ(0, run.exit_code) << run.err;
+
+  auto docx =
+      ExtractOoxmlText(testing::ReadFileOrDie(dir.path() / "sample.docx"), "sample.docx", {});
+  ASSERT_OK(docx);
+  EXPECT_EQ("Meeting minutes\n会议纪要 – 議事録\nИтоги\tمرحبا\nLine one\nLine two 👋", docx->text);
+  EXPECT_EQ("Q2 review", docx->title);
+  EXPECT_EQ("Alice Smith", docx->author);
+  EXPECT_EQ(UtcFromCivil(2013, 6, 3, 9, 15, 2), docx->created);
+  EXPECT_TRUE(docx->warnings.empty());
+
+  auto pptx =
+      ExtractOoxmlText(testing::ReadFileOrDie(dir.path() / "sample.pptx"), "sample.pptx", {});
+  ASSERT_OK(pptx);
+  EXPECT_EQ("Agenda\nBudget (預算)\nHiring\n\nNext steps\n\nВопросы? 🙋", pptx->text);
+  EXPECT_TRUE(pptx->warnings.empty());
+
+  auto xlsx =
+      ExtractOoxmlText(testing::ReadFileOrDie(dir.path() / "sample.xlsx"), "sample.xlsx", {});
+  ASSERT_OK(xlsx);
+  EXPECT_EQ(
+      "Budget\nItem\tCost\tApproved\nRent\t1200.5\tTRUE\nTotal\t1200.5\n\n"
+      "Notes & 备注\nReviewed by Bob\n42",
+      xlsx->text);
+  EXPECT_TRUE(xlsx->warnings.empty());
+  // Detection by content, as for an upload whose name was lost.
+  const std::string head = testing::ReadFileOrDie(dir.path() / "sample.xlsx").substr(0, 8192);
+  EXPECT_TRUE(LooksLikeOoxml(head, "upload-17"));
 }
 
 }  // namespace

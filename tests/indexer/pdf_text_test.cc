@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 
 namespace docket {
@@ -374,6 +375,25 @@ TEST(PdfTextTest, LooksLikePdfWithinTheFirstKilobyte) {
   EXPECT_FALSE(LooksLikePdf(std::string(1020, ' ') + "%PDF-1.7"));
   EXPECT_FALSE(LooksLikePdf("PK\x03\x04"));
   EXPECT_FALSE(LooksLikePdf(""));
+}
+
+// data/document_samples.py writes the PDF uploads of the sample corpus; they must read back.
+TEST(PdfTextTest, DocumentSamplesModuleWritesReadablePdfs) {
+  testing::TempDir dir;
+  const testing::CommandResult run =
+      testing::RunCommand({"python3", (testing::SourceDir() / "data/document_samples.py").string(),
+                           "--out", dir.path().string()});
+  ASSERT_EQ(0, run.exit_code) << run.err;
+  const std::string pdf = testing::ReadFileOrDie(dir.path() / "sample.pdf");
+  EXPECT_TRUE(LooksLikePdf(pdf));
+  auto result = ExtractPdfText(pdf);
+  ASSERT_OK(result);
+  EXPECT_THAT(result->text, ::testing::StartsWith("Quarterly review\nRevenue grew (slightly) in "
+                                                  "Q2. Café naïve.\n\f\nSecond page words"));
+  EXPECT_THAT(result->text, ::testing::EndsWith("words"));
+  EXPECT_EQ("Q2 review 评审", result->title);
+  EXPECT_EQ("Alice Smith", result->author);
+  EXPECT_TRUE(result->warnings.empty());
 }
 
 }  // namespace
