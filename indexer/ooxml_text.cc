@@ -1,6 +1,6 @@
 /** @file
- *  @brief OOXML reader: the zip through ArchiveReader, the parts through libxml2's streaming
- *         reader, and relationships to find which part holds what in which order.
+ *  @brief OOXML reader: the zip through ArchiveReader, the parts through libxml2's SAX parser,
+ *         and relationships to find which part holds what in which order.
  *
  *  Elements are matched by local name only, so Transitional and Strict OOXML (which differ in
  *  namespace URIs) read the same way.
@@ -524,6 +524,7 @@ class Package {
     return it == parts_.end() ? nullptr : &it->second;
   }
   const std::map<std::string, Part>& parts() const { return parts_; }
+  std::map<std::string, Part>& mutable_parts() { return parts_; }
 
   void Warn(std::string warning) { result_->warnings.push_back(std::move(warning)); }
 
@@ -747,8 +748,9 @@ void ReadCoreProperties(Package& package, DocumentText* result) {
   result->created = ParseW3cDate(fields["created"]);
 }
 
-void CollectEmbeddings(const Package& package, const ContentTypes& types, DocumentText* result) {
-  for (const auto& [key, part] : package.parts()) {
+// Runs last: the embedded bytes are moved out of the package.
+void CollectEmbeddings(Package& package, const ContentTypes& types, DocumentText* result) {
+  for (auto& [key, part] : package.mutable_parts()) {
     if (!key.starts_with("word/embeddings/") && !key.starts_with("ppt/embeddings/") &&
         !key.starts_with("xl/embeddings/")) {
       continue;
@@ -761,7 +763,7 @@ void CollectEmbeddings(const Package& package, const ContentTypes& types, Docume
                ext != types.by_extension.end()) {
       file.media_type = ext->second;
     }
-    file.bytes = part.bytes;
+    file.bytes = std::move(part.bytes);
     result->embedded.push_back(std::move(file));
   }
 }

@@ -5,7 +5,7 @@
  *  Meeting handouts and mail attachments are mostly Office files, and reviewers search their
  *  words like any message. An OOXML file is a zip of XML parts: the zip is read with
  *  ArchiveReader (so ArchiveLimits apply to a hostile document exactly as to an archive) and
- *  each part is streamed through libxml2's reader with no network, no DTD and no entity
+ *  each part is streamed through libxml2's SAX parser with no network, no DTD and no entity
  *  expansion. libxml2 and libarchive stay in ooxml_text.cc.
  *
  *  What is read:

@@ -485,6 +485,40 @@ TEST(OoxmlTextTest, ArchiveLimitsApplyToThePackage) {
   EXPECT_THAT(result.error().message(), HasSubstr("max_entry_bytes"));
 }
 
+TEST(OoxmlTextTest, MutatedPackagesNeverCrash) {
+  // Stored (uncompressed) members would be better targets, but the builder deflates; flipped
+  // bytes then hit the deflate streams, CRCs and headers, which is what hostile zips do.
+  const std::string docx =
+      Docx(Paragraph("mutation target 测试") + Paragraph("second"),
+           {{"rId1", "footnotes", "footnotes.xml"}},
+           {{"word/footnotes.xml", WordPart("footnotes", Paragraph("note"))},
+            {"word/embeddings/oleObject1.bin", "ole bytes"},
+            {"docProps/core.xml", CoreProperties("t", "a", "2013-06-03T09:15:02Z")}});
+  uint32_t state = 2013;
+  auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  int readable = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::string mutated = docx;
+    const int flips = 1 + static_cast<int>(next() % 4);
+    for (int i = 0; i < flips; ++i) {
+      mutated[next() % mutated.size()] = static_cast<char>(next() & 0xFF);
+    }
+    if (round % 7 == 0) {
+      mutated.resize(next() % mutated.size());
+    }
+    auto result = ExtractOoxmlText(mutated, "mutated.docx", {});
+    if (result.ok()) {
+      ++readable;
+    } else {
+      EXPECT_FALSE(result.error().message().empty());
+    }
+  }
+  EXPECT_GT(readable, 20);
+}
+
 TEST(OoxmlTextTest, LooksLikeOoxmlByNameOrByPartNames) {
   EXPECT_TRUE(LooksLikeOoxml("", "Q3 Review.DOCX"));
   EXPECT_TRUE(LooksLikeOoxml("", "dir/deck.pptm"));
