@@ -46,8 +46,9 @@ struct LcsLogSession {
   std::string from;  // initiator / organizer, normalised SIP (NormalizeSipAddress)
   std::vector<std::string> to;
   std::vector<std::string> participants;  // SessionDetails users ∪ senders/recipients, in order
-  // Ordered by time, then input order. Text is plain NFC text: RTF -> ExtractRtfText, HTML ->
-  // HtmlToText, plain as is; each with the transcript's line tidying.
+  // Ordered by time, then input order. Text is NFC and reads as the export transcript shows it:
+  // HTML -> HtmlToText; RTF -> ExtractRtfText and plain text with every run of white space
+  // (line breaks included) as one space, as the transcript's HTML DIV renders them.
   std::vector<ConversationMessage> messages;
   // "unresolved user id 42 (kept as 'userid:42')", "message at Messages.csv line 17: body
   // could not be decoded (stored raw): ...". Non-empty means partially indexed.
