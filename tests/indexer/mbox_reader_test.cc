@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 
 namespace docket {
@@ -161,6 +162,22 @@ TEST(MboxReaderTest, StreamsMessagesLargerThanOneReadBlock) {
     EXPECT_EQ(bodies[m], messages[m].bytes) << "message " << m;
   }
   EXPECT_EQ(mailbox.size(), messages[2].offset + messages[2].size);
+}
+
+TEST(MboxReaderTest, ReadsWhatTheSampleWriterWrites) {
+  // data/mail_samples.py make_mbox is an independent mboxrd writer (used by the sample corpus).
+  TempDir dir;
+  std::filesystem::path out = dir.path() / "samples.mbox";
+  testing::CommandResult run =
+      testing::RunCommand({"python3", (testing::SourceDir() / "data" / "mail_samples.py").string(),
+                           "mbox", out.string()});
+  ASSERT_EQ(0, run.exit_code) << run.err;
+  Result<std::unique_ptr<MboxReader>> reader = MboxReader::OpenFile(out);
+  ASSERT_OK(reader);
+  std::vector<MboxMessage> messages = ReadAll(reader->get());
+  ASSERT_EQ(2u, messages.size());
+  EXPECT_EQ("From: a@x.com\nSubject: one\n\nFrom the start\n>From quoted\n", messages[0].bytes);
+  EXPECT_EQ("From: b@x.com\nSubject: two\n\nsecond\n", messages[1].bytes);
 }
 
 TEST(MboxReaderTest, LooksLikeMbox) {
