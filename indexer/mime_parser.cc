@@ -12,6 +12,7 @@
 #include "common/strings.h"
 #include "indexer/charset_converter.h"
 #include "indexer/html_text.h"
+#include "indexer/message_kind.h"
 
 namespace docket {
 namespace {
@@ -108,6 +109,132 @@ std::string MediaType(GMimeObject* object) {
   return AsciiLower(TakeGString(g_mime_content_type_get_mime_type(type)));
 }
 
+// RFC 5545 §3.3.11 TEXT escapes: "\n" is a line break, "\," "\;" "\\" the character.
+std::string UnescapeIcalText(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '\\' && i + 1 < value.size()) {
+      char next = value[++i];
+      out += (next == 'n' || next == 'N') ? '\n' : next;
+    } else {
+      out += value[i];
+    }
+  }
+  return out;
+}
+
+// "20130603T091500Z" -> "2013-06-03 09:15 UTC"; "20130603" -> "2013-06-03"; other values as is.
+// A TZID parameter is kept in brackets: the wall-clock time means nothing without it.
+std::string ReadableIcalTime(std::string_view value, std::string_view tzid) {
+  auto digits = [&](size_t from, size_t n) {
+    for (size_t i = from; i < from + n; ++i) {
+      if (i >= value.size() || value[i] < '0' || value[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::string out;
+  if (value.size() >= 8 && digits(0, 8)) {
+    out = std::string(value.substr(0, 4)) + "-" + std::string(value.substr(4, 2)) + "-" +
+          std::string(value.substr(6, 2));
+    if (value.size() >= 13 && value[8] == 'T' && digits(9, 4)) {
+      out += " " + std::string(value.substr(9, 2)) + ":" + std::string(value.substr(11, 2));
+      if (value.ends_with("Z")) {
+        out += " UTC";
+      }
+    }
+  } else {
+    out = std::string(value);
+  }
+  if (!tzid.empty()) {
+    out += " (" + std::string(tzid) + ")";
+  }
+  return out;
+}
+
+// The searchable part of an iCalendar object: for each VEVENT its summary, location, start,
+// end, organizer and description, one per line. Lines are unfolded first (RFC 5545 §3.1).
+std::string CalendarText(std::string_view ics) {
+  std::string unfolded;
+  unfolded.reserve(ics.size());
+  for (size_t i = 0; i < ics.size(); ++i) {
+    if (ics[i] == '\r') {
+      continue;
+    }
+    if (ics[i] == '\n' && i + 1 < ics.size() && (ics[i + 1] == ' ' || ics[i + 1] == '\t')) {
+      ++i;  // a folded continuation: drop the line break and the one white-space character
+      continue;
+    }
+    unfolded += ics[i];
+  }
+  std::string out;
+  int event_depth = 0;
+  std::string_view rest = unfolded;
+  while (!rest.empty()) {
+    size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      continue;
+    }
+    std::string_view name_and_params = line.substr(0, colon);
+    std::string_view value = TrimWhitespace(line.substr(colon + 1));
+    size_t semicolon = name_and_params.find(';');
+    std::string name = AsciiLower(name_and_params.substr(0, semicolon));
+    std::string_view params = semicolon == std::string_view::npos
+                                  ? std::string_view()
+                                  : name_and_params.substr(semicolon);
+    if (name == "begin" && EqualsIgnoreCase(value, "VEVENT")) {
+      ++event_depth;
+      continue;
+    }
+    if (name == "end" && EqualsIgnoreCase(value, "VEVENT")) {
+      event_depth = std::max(0, event_depth - 1);
+      continue;
+    }
+    // A VTIMEZONE has DTSTARTs of its own that are no meeting times.
+    if (event_depth == 0 || value.empty()) {
+      continue;
+    }
+    auto param = [&](std::string_view key) -> std::string_view {
+      std::string lowered = AsciiLower(params);
+      size_t at = lowered.find(";" + AsciiLower(key) + "=");
+      if (at == std::string::npos) {
+        return {};
+      }
+      std::string_view v = params.substr(at + key.size() + 2);
+      v = v.substr(0, v.find(';'));
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+        v = v.substr(1, v.size() - 2);
+      }
+      return v;
+    };
+    std::string text;
+    if (name == "summary" || name == "location" || name == "description") {
+      text = UnescapeIcalText(value);
+    } else if (name == "dtstart" || name == "dtend") {
+      text = ReadableIcalTime(value, param("TZID"));
+    } else if (name == "organizer") {
+      std::string_view address = value;
+      if (address.size() > 7 && EqualsIgnoreCase(address.substr(0, 7), "mailto:")) {
+        address.remove_prefix(7);
+      }
+      std::string_view common_name = param("CN");
+      text = common_name.empty() ? std::string(address)
+                                 : std::string(common_name) + " <" + std::string(address) + ">";
+    } else {
+      continue;
+    }
+    if (!text.empty()) {
+      out += (out.empty() ? "" : "\n") + text;
+    }
+  }
+  return out;
+}
+
 class Walker {
  public:
   explicit Walker(MimeMessage* message) : message_(message) {}
@@ -156,6 +283,12 @@ class Walker {
     if (message_->text_body.empty() && !message_->html_body.empty()) {
       message_->text_body = HtmlToText(message_->html_body);
     }
+    if (!calendar_text_.empty()) {
+      if (!message_->text_body.empty()) {
+        message_->text_body += "\n\n";
+      }
+      message_->text_body += calendar_text_;
+    }
   }
 
  private:
@@ -179,8 +312,17 @@ class Walker {
     }
     MimeAttachment attachment;
     attachment.file_name = file_name != nullptr ? file_name : "";
-    attachment.media_type = std::move(media_type);
     attachment.bytes = PartBytes(part);
+    // An invitation carries its calendar inline; an .ics file attached to a note does not make
+    // the note a meeting.
+    if (media_type == "text/calendar" && !g_mime_part_is_attachment(part)) {
+      message_->has_calendar_part = true;
+      std::string text = CalendarText(Decode(object, attachment.bytes, media_type));
+      if (!text.empty()) {
+        calendar_text_ += (calendar_text_.empty() ? "" : "\n") + text;
+      }
+    }
+    attachment.media_type = std::move(media_type);
     message_->attachments.push_back(std::move(attachment));
   }
 
@@ -199,8 +341,45 @@ class Walker {
   }
 
   MimeMessage* message_;
+  std::string calendar_text_;
   bool warned_depth_ = false;
 };
+
+// "<a@x> <b@y>" -> {"a@x", "b@y"}; bare ids separated by white space are accepted too.
+std::vector<std::string> SplitMessageIds(std::string_view value) {
+  std::vector<std::string> ids;
+  size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && (value[i] == ' ' || value[i] == '\t' || value[i] == ',' ||
+                                value[i] == '\r' || value[i] == '\n')) {
+      ++i;
+    }
+    if (i >= value.size()) {
+      break;
+    }
+    size_t end;
+    if (value[i] == '<') {
+      end = value.find('>', i);
+      end = end == std::string_view::npos ? value.size() : end;
+      std::string_view id = TrimWhitespace(value.substr(i + 1, end - i - 1));
+      if (!id.empty()) {
+        ids.emplace_back(id);
+      }
+      i = end + 1;
+      continue;
+    }
+    end = value.find_first_of(" \t,\r\n", i);
+    end = end == std::string_view::npos ? value.size() : end;
+    ids.emplace_back(value.substr(i, end - i));
+    i = end;
+  }
+  return ids;
+}
+
+std::string FirstMessageId(std::string_view value) {
+  std::vector<std::string> ids = SplitMessageIds(value);
+  return ids.empty() ? std::string() : ids.front();
+}
 
 // Skips an mbox "From " separator line, which is not a header.
 std::string_view SkipMboxFromLine(std::string_view bytes) {
@@ -258,6 +437,8 @@ Result<MimeMessage> ParseMime(std::string_view bytes) {
   }
   AppendAddresses(g_mime_message_get_addresses(gmessage.get(), GMIME_ADDRESS_TYPE_TO), &message.to);
   AppendAddresses(g_mime_message_get_addresses(gmessage.get(), GMIME_ADDRESS_TYPE_CC), &message.cc);
+  AppendAddresses(g_mime_message_get_addresses(gmessage.get(), GMIME_ADDRESS_TYPE_BCC),
+                  &message.bcc);
   const char* subject = g_mime_message_get_subject(gmessage.get());
   message.subject = subject != nullptr ? TrimWhitespace(subject) : "";
   if (GDateTime* date = g_mime_message_get_date(gmessage.get()); date != nullptr) {
@@ -273,6 +454,13 @@ Result<MimeMessage> ParseMime(std::string_view bytes) {
     message.content_class =
         HeaderValue(g_mime_message_get_mime_part(gmessage.get()), "Content-Class");
   }
+
+  message.item_class = HeaderValue(object, "X-Message-Class");
+  if (message.item_class.empty()) {
+    message.item_class = ItemClassFromContentClass(message.content_class);
+  }
+  message.in_reply_to = FirstMessageId(HeaderValue(object, "In-Reply-To"));
+  message.references = SplitMessageIds(HeaderValue(object, "References"));
 
   Walker walker(&message);
   walker.Walk(g_mime_message_get_mime_part(gmessage.get()), 0);

@@ -29,11 +29,23 @@ struct MimeMessage {
   std::string from;
   std::vector<std::string> to;
   std::vector<std::string> cc;
-  std::string subject;        // RFC 2047 decoded
-  UtcMillis date = 0;         // Date: header; 0 when absent or unparseable
-  std::string session_id;     // Lync Session-Id header, trimmed
-  std::string message_id;     // Message-ID without angle brackets
-  std::string content_class;  // Content-Class header (Exchange/UC voice mail, missed call, ...)
+  std::vector<std::string> bcc;  // present in sent items, drafts and PST renderings
+  std::string subject;           // RFC 2047 decoded
+  UtcMillis date = 0;            // Date: header; 0 when absent or unparseable
+  std::string session_id;        // Lync Session-Id header, trimmed
+  std::string message_id;        // Message-ID without angle brackets
+  std::string content_class;     // Content-Class header (Exchange/UC voice mail, missed call, ...)
+  // MAPI message class ("IPM.Note.Microsoft.Conversation"): the X-Message-Class header that PST
+  // exporters (and PstReader's renderings) write, else the class Exchange gives the Content-Class
+  // (ItemClassFromContentClass), else empty. Feeds KindOfMessage.
+  std::string item_class;
+  // Threading (ediscovery.md §6): In-Reply-To without angle brackets, References as listed.
+  std::string in_reply_to;
+  std::vector<std::string> references;
+  // True when the message carries an inline text/calendar part (an invitation, a response or a
+  // cancellation); its SUMMARY, LOCATION, DTSTART, DTEND, ORGANIZER and DESCRIPTION are appended
+  // to text_body so the meeting is searchable. The part is still listed in `attachments`.
+  bool has_calendar_part = false;
   // UTF-8 plain text: the text/plain body part(s), else HtmlToText of the HTML body.
   std::string text_body;
   // UTF-8 HTML of the first text/html body part, if any.

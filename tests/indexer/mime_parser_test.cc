@@ -209,5 +209,102 @@ TEST(MimeParserTest, TruncatedMultipartStillParses) {
   EXPECT_EQ("first part", parsed->text_body);
 }
 
+TEST(MimeParserTest, MeetingRequestCalendarPartIsSearchable) {
+  const std::string eml =
+      "From: Organizer <org@contoso.com>\r\n"
+      "To: bob@contoso.com\r\n"
+      "Bcc: audit@contoso.com, \"Hidden\" <hidden@contoso.com>\r\n"
+      "Subject: Budget review\r\n"
+      "Content-Class: urn:content-classes:calendarmessage\r\n"
+      "In-Reply-To: <prev@contoso.com>\r\n"
+      "References: <root@contoso.com>\r\n <prev@contoso.com>\r\n"
+      "Content-Type: multipart/alternative; boundary=\"b\"\r\n"
+      "\r\n"
+      "--b\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n"
+      "\r\n"
+      "Please join.\r\n"
+      "--b\r\n"
+      "Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n"
+      "\r\n"
+      "BEGIN:VCALENDAR\r\n"
+      "METHOD:REQUEST\r\n"
+      "BEGIN:VTIMEZONE\r\n"
+      "TZID:W. Europe Standard Time\r\n"
+      "BEGIN:STANDARD\r\n"
+      "DTSTART:16010101T030000\r\n"
+      "END:STANDARD\r\n"
+      "END:VTIMEZONE\r\n"
+      "BEGIN:VEVENT\r\n"
+      "ORGANIZER;CN=\"Org, Anne\":mailto:org@contoso.com\r\n"
+      "SUMMARY:Budget review \\, Q3\r\n"
+      "LOCATION:Raum 4.12 / 会议室\r\n"
+      "DTSTART;TZID=W. Europe Standard Time:20130603T091500\r\n"
+      "DTEND:20130603T101500Z\r\n"
+      "DESCRIPTION:Agenda:\\n1. Forecast\\n2. Hir\r\n"
+      " ing plan\r\n"
+      "END:VEVENT\r\n"
+      "END:VCALENDAR\r\n"
+      "--b--\r\n";
+  Result<MimeMessage> parsed = ParseMime(eml);
+  ASSERT_OK(parsed);
+  const MimeMessage& m = *parsed;
+  EXPECT_TRUE(m.has_calendar_part);
+  EXPECT_EQ("IPM.Schedule.Meeting.Request", m.item_class);
+  EXPECT_EQ(std::vector<std::string>({"audit@contoso.com", "Hidden <hidden@contoso.com>"}), m.bcc);
+  EXPECT_EQ("prev@contoso.com", m.in_reply_to);
+  EXPECT_EQ(std::vector<std::string>({"root@contoso.com", "prev@contoso.com"}), m.references);
+  EXPECT_EQ(
+      "Please join.\n\n"
+      "Org, Anne <org@contoso.com>\n"
+      "Budget review , Q3\n"
+      "Raum 4.12 / 会议室\n"
+      "2013-06-03 09:15 (W. Europe Standard Time)\n"
+      "2013-06-03 10:15 UTC\n"
+      "Agenda:\n1. Forecast\n2. Hiring plan",
+      m.text_body);
+  // The calendar part stays available as a part of its own.
+  ASSERT_EQ(1u, m.attachments.size());
+  EXPECT_EQ("text/calendar", m.attachments[0].media_type);
+}
+
+TEST(MimeParserTest, AttachedIcsFileIsNotAnInvitation) {
+  const std::string eml =
+      "From: a@x.com\r\n"
+      "Subject: dates\r\n"
+      "Content-Type: multipart/mixed; boundary=\"b\"\r\n"
+      "\r\n"
+      "--b\r\n"
+      "Content-Type: text/plain\r\n"
+      "\r\n"
+      "see file\r\n"
+      "--b\r\n"
+      "Content-Type: text/calendar\r\n"
+      "Content-Disposition: attachment; filename=\"holidays.ics\"\r\n"
+      "\r\n"
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Holiday\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+      "--b--\r\n";
+  Result<MimeMessage> parsed = ParseMime(eml);
+  ASSERT_OK(parsed);
+  EXPECT_FALSE(parsed->has_calendar_part);
+  EXPECT_EQ("see file", parsed->text_body);
+  EXPECT_EQ("", parsed->item_class);
+}
+
+TEST(MimeParserTest, ItemClassFromHeaderOrContentClass) {
+  Result<MimeMessage> with_header = ParseMime(
+      "From: a@x.com\r\nX-Message-Class: IPM.Note.Microsoft.Conversation\r\n"
+      "Content-Class: voice-uc\r\n\r\nhi\r\n");
+  ASSERT_OK(with_header);
+  EXPECT_EQ("IPM.Note.Microsoft.Conversation", with_header->item_class);
+  EXPECT_FALSE(with_header->has_calendar_part);
+
+  Result<MimeMessage> content_class_only =
+      ParseMime("From: a@x.com\r\nContent-Class: MissedCall\r\n\r\nhi\r\n");
+  ASSERT_OK(content_class_only);
+  EXPECT_EQ("MissedCall", content_class_only->content_class);
+  EXPECT_EQ("IPM.Note.Microsoft.Missed.Voice", content_class_only->item_class);
+}
+
 }  // namespace
 }  // namespace docket
