@@ -563,6 +563,34 @@ TEST(ArchiveReaderTest, MemberFailingItsChecksumIsIncompleteAndTheRestIsRead) {
   EXPECT_TRUE(read.entries[1].complete);
 }
 
+TEST(ArchiveReaderTest, SparseHolesReadAsZerosAndCountTowardsTheLimits) {
+  std::string logical(200'000, '\0');
+  logical.replace(0, 5, "start");
+  logical.replace(150'000, 3, "end");
+  Member sparse{"sparse.img", logical};
+  sparse.data_regions = {{0, 5}, {150'000, 3}};
+  Member tail{"tail.img", "head" + std::string(1000, '\0')};  // ends in a hole
+  tail.data_regions = {{0, 4}};
+  std::string tar = BuildArchive(Format::kTar, {sparse, tail, {"after.txt", "after"}});
+  ASSERT_LT(tar.size(), 12'000u);  // the holes are not stored
+  ReadAll read = ReadMemory(tar);
+  ASSERT_OK(read.status);
+  ASSERT_EQ(3u, read.entries.size());
+  EXPECT_TRUE(read.entries[0].complete) << read.entries[0].problem;
+  EXPECT_EQ(logical, read.entries[0].bytes);
+  EXPECT_EQ(tail.bytes, read.entries[1].bytes);
+  EXPECT_EQ("", read.entries[1].problem);
+  EXPECT_EQ("after", read.entries[2].bytes);
+
+  // A hole is expanded output like any other: a huge one is a bomb, not a free pass.
+  Member bomb{"hole.img", std::string(20u << 20, '\0')};
+  bomb.data_regions = {{0, 1}};
+  ReadAll refused = ReadMemory(BuildArchive(Format::kTar, {bomb}));
+  EXPECT_EQ(StatusCode::kResourceExhausted, refused.status.code()) << refused.status.ToString();
+  EXPECT_NE(std::string::npos, refused.status.message().find("max_ratio"))
+      << refused.status.message();
+}
+
 TEST(ArchiveReaderTest, EntryTypeNames) {
   EXPECT_EQ("file", EntryTypeName(EntryType::kFile));
   EXPECT_EQ("symbolic link", EntryTypeName(EntryType::kSymlink));

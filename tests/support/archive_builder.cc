@@ -185,6 +185,9 @@ std::string BuildArchive(ArchiveFormat format, const std::vector<ArchiveMember>&
       case MemberType::kFile:
         archive_entry_set_filetype(e, AE_IFREG);
         archive_entry_set_size(e, static_cast<la_int64_t>(m.bytes.size()));
+        for (const auto& [offset, length] : m.data_regions) {
+          archive_entry_sparse_add_entry(e, offset, length);
+        }
         break;
       case MemberType::kDirectory:
         archive_entry_set_filetype(e, AE_IFDIR);

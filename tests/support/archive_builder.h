@@ -4,7 +4,9 @@
  */
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace docket::testing {
@@ -20,6 +22,9 @@ struct ArchiveMember {
   MemberType type = MemberType::kFile;
   std::string link_target;  // kSymlink: the target text; kHardlink: an earlier member's path
   bool encrypted = false;   // kZipByHand only: this member alone is encrypted
+  // kTar/kTarGz: a sparse file. Its data regions as (offset, length); the rest of `bytes` is a
+  // hole (not stored). Empty: an ordinary file.
+  std::vector<std::pair<int64_t, int64_t>> data_regions;
 };
 
 // kZipEncrypted: every member with traditional PKWARE encryption, passphrase "secret" (libarchive
