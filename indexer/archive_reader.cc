@@ -601,10 +601,10 @@ Result<bool> ArchiveReader::Next(ArchiveEntry* entry) {
                   archive_entry_mtime_nsec(header) / 1'000'000;
     }
 
-    const char* hardlink = archive_entry_hardlink_utf8(header);
-    if (hardlink == nullptr) {
-      hardlink = archive_entry_hardlink(header);
-    }
+    const char* hardlink_utf8 = archive_entry_hardlink_utf8(header);
+    const char* hardlink =
+        hardlink_utf8 != nullptr ? hardlink_utf8 : archive_entry_hardlink(header);
+    const std::string hardlink_target = hardlink != nullptr ? hardlink : "";
     bool has_data = false;
     if (hardlink != nullptr) {
       // A tar hard link has no data of its own; in cpio the last link carries the data. So read
@@ -668,10 +668,11 @@ Result<bool> ArchiveReader::Next(ArchiveEntry* entry) {
       // Not read: the next header skips its data.
     } else if (has_data) {
       DOCKET_RETURN_IF_ERROR(s.ReadMemberData(&out));
-      if (out.type == EntryType::kHardlink && !out.bytes.empty()) {
-        out.type = EntryType::kFile;  // the link carries the data (cpio): a file like any other
+      if (out.type == EntryType::kHardlink && (!out.bytes.empty() || !out.complete)) {
+        // The link carries data (cpio's last link): a file like any other, problems included.
+        out.type = EntryType::kFile;
       } else if (out.type == EntryType::kHardlink) {
-        out.link_target = MakeSafePath(hardlink, s.headers_read).path;
+        out.link_target = MakeSafePath(hardlink_target, s.headers_read).path;
         AddProblem(&out, "hard link to " + Quote(out.link_target) +
                              " (links are recorded, never followed)");
       }
