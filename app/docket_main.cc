@@ -113,7 +113,10 @@ int RunIngest(const Args& args) {
     std::cerr << "recovered: replayed " << (*coordinator)->replayed_on_open()
               << " log records into the search index\n";
   }
-  IngestPipeline pipeline(**coordinator, {.custodian = args.Get("custodian")});
+  IngestOptions ingest_options;
+  ingest_options.custodian = args.Get("custodian");
+  ingest_options.temp_dir = IndexLayout(args.Get("index")).root() / "tmp";
+  IngestPipeline pipeline(**coordinator, std::move(ingest_options));
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,8 +4,11 @@
 #include "indexer/family_builder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <fstream>
 #include <set>
+#include <thread>
 
 #include "common/hashing.h"
 #include "common/strings.h"
@@ -14,8 +17,16 @@
 #include "indexer/conversation_key.h"
 #include "indexer/document_text.h"
 #include "indexer/html_text.h"
+#include "indexer/lcslog_importer.h"
 #include "indexer/lync_session_parser.h"
+#include "indexer/mbox_reader.h"
+#include "indexer/message_kind.h"
 #include "indexer/mime_parser.h"
+#include "indexer/ooxml_text.h"
+#include "indexer/pdf_text.h"
+#include "indexer/pst_reader.h"
+#include "indexer/rtf_text.h"
+#include "indexer/tnef_reader.h"
 #include "storage/text_analyzer.h"
 
 namespace docket {
@@ -94,6 +105,7 @@ class Builder {
   explicit Builder(const FamilyContext& context) : context_(context) {}
 
   Family Take() { return std::move(family_); }
+  PendingItem& pending(int index) { return family_.items[static_cast<size_t>(index)]; }
 
   // Adds the item the bytes are, and its descendants; returns its index. `kind_hint` is the kind
   // a generic file gets (kFile at the top, kAttachment inside a message or document).
@@ -104,8 +116,33 @@ class Builder {
       media_type = MediaTypeForName(name);
     }
     const std::string_view head = std::string_view(bytes).substr(0, kSniffBytes);
+    // Office documents are zips, so they are asked for before archives.
+    if (LooksLikeOoxml(head, name)) {
+      auto text = ExtractOoxmlText(bytes, name, context_.limits);
+      return AddDocument(std::move(bytes), std::move(sha), ipath, parent, kind_hint, media_type,
+                         name, std::move(text), depth);
+    }
     if (depth > 0 && LooksLikeArchive(head, name)) {
       return AddArchive(std::move(bytes), std::move(sha), ipath, parent, name, depth);
+    }
+    if (LooksLikePdf(head)) {
+      auto text = ExtractPdfText(bytes);
+      return AddDocument(std::move(bytes), std::move(sha), ipath, parent, kind_hint,
+                         "application/pdf", name, std::move(text), depth);
+    }
+    if (LooksLikeRtf(head)) {
+      auto text = ExtractRtfText(bytes);
+      return AddDocument(std::move(bytes), std::move(sha), ipath, parent, kind_hint,
+                         "application/rtf", name, std::move(text), depth);
+    }
+    if (LooksLikeTnef(head) || media_type == "application/ms-tnef") {
+      return AddTnef(std::move(bytes), std::move(sha), ipath, parent, kind_hint, name, depth);
+    }
+    if (LooksLikePst(head)) {
+      return AddPst(std::move(bytes), std::move(sha), ipath, parent, name, depth);
+    }
+    if (LooksLikeMbox(head, name)) {
+      return AddMbox(std::move(bytes), std::move(sha), ipath, parent, name, depth);
     }
     if (media_type == "message/rfc822" || LooksLikeMime(bytes, name)) {
       if (depth > context_.limits.max_depth) {
@@ -186,12 +223,6 @@ class Builder {
     for (;;) {
       ArchiveEntry entry;
       auto next = (*reader)->Next(&entry);
-      if (!next.ok() && next.error().code() == StatusCode::kUnimplemented) {
-        const int member = NewItem(ItemKind::kFile, ipath + "!/" + entry.path, index,
-                                   LastComponent(entry.path), MediaTypeForName(entry.path));
-        MarkUnindexed(member, next.error().message());
-        continue;
-      }
       if (!next.ok()) {
         // Members read before the damage stay; the container keeps its bytes for export.
         MarkUnindexed(index, next.error().message());
@@ -201,15 +232,238 @@ class Builder {
       if (!*next) {
         break;
       }
+      const std::string member_ipath = ipath + "!/" + entry.path;
+      if (!EntryHasContent(entry)) {
+        const int member = NewItem(ItemKind::kFile, member_ipath, index, LastComponent(entry.path),
+                                   MediaTypeForName(entry.path));
+        MarkUnindexed(member, entry.problem);
+        continue;
+      }
       std::string member_sha = Sha256Hex(entry.bytes);
-      Add(std::move(entry.bytes), std::move(member_sha), ipath + "!/" + entry.path, index,
-          ItemKind::kFile, "", LastComponent(entry.path), depth + 1);
+      const int member = Add(std::move(entry.bytes), std::move(member_sha), member_ipath, index,
+                             ItemKind::kFile, "", LastComponent(entry.path), depth + 1);
+      AddProblem(&family_.items[member].item, entry.problem);
     }
     // A healthy archive inside a message keeps its native: it is the attachment legal produces.
     family_.items[index].native = std::move(bytes);
     return index;
   }
 
+  // A document read by an extractor: its text, and what it embeds as children.
+  int AddDocument(std::string bytes, std::string sha, const std::string& ipath, int parent,
+                  ItemKind kind, const std::string& media_type, const std::string& name,
+                  Result<DocumentText> text, int depth) {
+    const int index = NewItem(kind, ipath, parent, name, media_type);
+    {
+      Item& item = family_.items[index].item;
+      item.sha256 = std::move(sha);
+      item.size = bytes.size();
+      item.title = name;
+    }
+    family_.items[index].native = std::move(bytes);
+    if (!text.ok()) {
+      MarkUnindexed(index, text.error().message());
+      return index;
+    }
+    {
+      Item& item = family_.items[index].item;
+      item.text = std::move(text->text);
+      if (!text->title.empty()) {
+        item.title = text->title;
+      }
+      if (!text->author.empty()) {
+        item.from = text->author;
+      }
+      item.sent = text->created;
+      AddProblem(&item, JoinReasons(text->warnings));
+    }
+    AddEmbedded(index, text->embedded, "", depth + 1);
+    return index;
+  }
+
+  // Files inside a document or TNEF: children of kind kAttachment, their text folded upwards.
+  void AddEmbedded(int index, std::vector<EmbeddedFile>& files, const std::string& folder,
+                   int depth) {
+    const std::string ipath = family_.items[index].item.ipath;
+    std::set<std::string> used;
+    uint32_t number = 0;
+    for (EmbeddedFile& file : files) {
+      ++number;
+      std::string component = file.name.empty() ? std::to_string(number) : file.name;
+      if (!used.insert(component).second) {
+        component = std::to_string(number) + "-" + component;
+      }
+      const size_t first_child = family_.items.size();
+      std::string child_sha = Sha256Hex(file.bytes);
+      const bool had_bytes = !file.bytes.empty();
+      const int child = Add(std::move(file.bytes), std::move(child_sha),
+                            ipath + "!/" + folder + component, index, ItemKind::kAttachment,
+                            file.media_type, LastComponent(component), depth);
+      if (family_.items[child].item.state == IndexState::kUnindexed && had_bytes) {
+        AddProblem(&family_.items[index].item,
+                   "embedded '" + component + "' not indexed: " +
+                       family_.items[child].item.state_reason);
+      }
+      FoldChildText(index, first_child);
+    }
+  }
+
+  void FoldChildText(int index, size_t first_child) {
+    std::string folded;
+    for (size_t i = first_child; i < family_.items.size(); ++i) {
+      const Item& part = family_.items[i].item;
+      if (part.kind == ItemKind::kAttachment && !part.text.empty()) {
+        folded += "\n\n" + part.file_name + "\n" + part.text;
+      }
+    }
+    family_.items[index].item.text += folded;
+  }
+
+  // winmail.dat: the message Outlook wrapped, with its attachments as children.
+  int AddTnef(std::string bytes, std::string sha, const std::string& ipath, int parent,
+              ItemKind kind, const std::string& name, int depth) {
+    auto tnef = ParseTnef(bytes);
+    const int index = NewItem(kind, ipath, parent, name, "application/ms-tnef");
+    {
+      Item& item = family_.items[index].item;
+      item.sha256 = std::move(sha);
+      item.size = bytes.size();
+      item.title = name;
+    }
+    family_.items[index].native = std::move(bytes);
+    if (!tnef.ok()) {
+      MarkUnindexed(index, tnef.error().message());
+      return index;
+    }
+    Item& item = family_.items[index].item;
+    if (!tnef->subject.empty()) {
+      item.title = tnef->subject;
+    }
+    item.sent = tnef->sent;
+    std::vector<std::string> warnings = tnef->warnings;
+    if (!tnef->body_text.empty()) {
+      item.text = tnef->body_text;
+    } else if (!tnef->html_body.empty()) {
+      item.text = HtmlToText(tnef->html_body);
+    } else if (!tnef->rtf_body.empty()) {
+      auto rtf = ExtractRtfText(tnef->rtf_body);
+      if (rtf.ok()) {
+        item.text = rtf->text;
+        warnings.insert(warnings.end(), rtf->warnings.begin(), rtf->warnings.end());
+      } else {
+        warnings.push_back("RTF body: " + rtf.error().message());
+      }
+    }
+    if (!item.title.empty() && item.title != name) {
+      item.text = item.title + "\n" + item.text;
+    }
+    AddProblem(&item, JoinReasons(warnings));
+    AddEmbedded(index, tnef->attachments, "attachment/", depth + 1);
+    return index;
+  }
+
+  // A mailbox met inside an archive or a message: a container of its messages.
+  int AddMbox(std::string bytes, std::string sha, const std::string& ipath, int parent,
+              const std::string& name, int depth) {
+    const int index = NewItem(ItemKind::kContainer, ipath, parent, name, "application/mbox");
+    family_.items[index].item.sha256 = std::move(sha);
+    family_.items[index].item.size = bytes.size();
+    auto reader = MboxReader::OpenMemory(bytes, context_.limits.max_entry_bytes);
+    if (!reader.ok()) {
+      MarkUnindexed(index, reader.error().message());
+    } else {
+      for (;;) {
+        MboxMessage message;
+        auto next = (*reader)->Next(&message);
+        if (!next.ok()) {
+          AddProblem(&family_.items[index].item, next.error().message());
+          break;
+        }
+        if (!*next) {
+          break;
+        }
+        const std::string member = ipath + "!/" + std::to_string(message.index + 1);
+        if (!message.skipped_reason.empty()) {
+          const int skipped = NewItem(ItemKind::kEmail, member, index, "", "message/rfc822");
+          family_.items[skipped].item.size = message.size;
+          MarkUnindexed(skipped, message.skipped_reason);
+          continue;
+        }
+        std::string message_sha = Sha256Hex(message.bytes);
+        Add(std::move(message.bytes), std::move(message_sha), member, index, ItemKind::kEmail,
+            "message/rfc822", "", depth + 1);
+      }
+    }
+    family_.items[index].native = std::move(bytes);
+    return index;
+  }
+
+  // libpff reads files only (Debian's build has no in-memory I/O), so a PST inside an archive
+  // or message is written to a private temporary file under the index directory and removed.
+  int AddPst(std::string bytes, std::string sha, const std::string& ipath, int parent,
+             const std::string& name, int depth) {
+    const int index =
+        NewItem(ItemKind::kContainer, ipath, parent, name, "application/vnd.ms-outlook");
+    family_.items[index].item.sha256 = sha;
+    family_.items[index].item.size = bytes.size();
+    if (context_.temp_dir.empty()) {
+      MarkUnindexed(index, "a PST inside another file needs a temporary folder; none was given");
+      family_.items[index].native = std::move(bytes);
+      return index;
+    }
+    static std::atomic<uint64_t> counter{0};
+    std::error_code ec;
+    std::filesystem::create_directories(context_.temp_dir, ec);
+    const std::filesystem::path temp =
+        context_.temp_dir / ("pst-" + sha.substr(0, 16) + "-" + std::to_string(++counter));
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      if (!out) {
+        MarkUnindexed(index, "cannot write a temporary copy of the PST to " + temp.string());
+        family_.items[index].native = std::move(bytes);
+        return index;
+      }
+    }
+    AddPstItems(index, temp, depth);
+    std::filesystem::remove(temp, ec);
+    family_.items[index].native = std::move(bytes);
+    return index;
+  }
+
+ public:
+  void AddPstItems(int index, const std::filesystem::path& file, int depth) {
+    const std::string ipath = family_.items[index].item.ipath;
+    auto reader = PstReader::OpenFile(file);
+    if (!reader.ok()) {
+      MarkUnindexed(index, reader.error().message());
+      return;
+    }
+    for (;;) {
+      PstItem pst;
+      auto next = (*reader)->Next(&pst);
+      if (!next.ok()) {
+        AddProblem(&family_.items[index].item, next.error().message());
+        return;
+      }
+      if (!*next) {
+        return;
+      }
+      const std::string member =
+          ipath + "!/" + pst.folder_path + "/" + std::to_string(pst.identifier) + ".eml";
+      if (!pst.skipped_reason.empty()) {
+        const int skipped = NewItem(ItemKind::kEmail, member, index, "", "message/rfc822");
+        MarkUnindexed(skipped, pst.skipped_reason);
+        continue;
+      }
+      std::string message_sha = Sha256Hex(pst.eml);
+      const int child = Add(std::move(pst.eml), std::move(message_sha), member, index,
+                            ItemKind::kEmail, "message/rfc822", "", depth + 1);
+      AddProblem(&family_.items[child].item, JoinReasons(pst.warnings));
+    }
+  }
+
+ private:
   int AddMessage(std::string bytes, std::string sha, const std::string& ipath, int parent,
                  ItemKind kind_hint, const std::string& name, int depth) {
     auto parsed = ParseMime(bytes);
@@ -280,7 +534,9 @@ class Builder {
 
   int AddEmail(std::string bytes, std::string sha, const std::string& ipath, int parent,
                const std::string& name, const MimeMessage& mime, int depth) {
-    const int index = NewItem(ItemKind::kEmail, ipath, parent, name, "message/rfc822");
+    const ItemKind kind =
+        KindOfMessage(mime.item_class, mime.content_class, mime.has_calendar_part);
+    const int index = NewItem(kind, ipath, parent, name, "message/rfc822");
     {
       Item& email = family_.items[index].item;
       email.sha256 = std::move(sha);
@@ -290,6 +546,7 @@ class Builder {
       email.to = mime.to;
       email.participants = mime.to;
       email.participants.insert(email.participants.end(), mime.cc.begin(), mime.cc.end());
+      email.participants.insert(email.participants.end(), mime.bcc.begin(), mime.bcc.end());
       email.sent = mime.date;
       email.last_activity = mime.date;
       email.message_id = mime.message_id;
@@ -355,14 +612,7 @@ class Builder {
       if (item.state == IndexState::kUnindexed && !attachment.bytes.empty()) {
         reasons->push_back("attachment '" + component + "' not indexed: " + item.state_reason);
       }
-      std::string folded;
-      for (size_t i = first_child; i < family_.items.size(); ++i) {
-        const Item& part = family_.items[i].item;
-        if (part.kind == ItemKind::kAttachment && !part.text.empty()) {
-          folded += "\n\n" + part.file_name + "\n" + part.text;
-        }
-      }
-      family_.items[index].item.text += folded;
+      FoldChildText(index, first_child);
     }
     family_.items[index].item.attachment_count = number;
   }
@@ -372,6 +622,11 @@ class Builder {
 };
 
 }  // namespace
+
+bool EntryHasContent(const ArchiveEntry& entry) {
+  const bool data_type = entry.type == EntryType::kFile || entry.type == EntryType::kOther;
+  return data_type && (entry.complete || !entry.bytes.empty());
+}
 
 void AddProblem(Item* item, const std::string& reason) {
   if (reason.empty()) {
@@ -409,10 +664,40 @@ std::string MediaTypeForName(const std::string& name) {
 }
 
 Family BuildFamily(std::string bytes, std::string sha256, const std::string& ipath,
-                   const FamilyContext& context) {
+                   const FamilyContext& context, const std::string& problem) {
   Builder builder(context);
   builder.Add(std::move(bytes), std::move(sha256), ipath, PendingItem::kNoParentInFamily,
               ItemKind::kFile, "", "", context.depth);
+  Family family = builder.Take();
+  AddProblem(&family.items.front().item, problem);
+  return family;
+}
+
+Family FamilyFromLcsLog(LcsLogSession session, const std::string& ipath,
+                        const FamilyContext& context) {
+  Builder builder(context);
+  const int index = builder.NewItem(session.conference ? ItemKind::kMeeting
+                                                       : ItemKind::kImConversation,
+                                    ipath, PendingItem::kNoParentInFamily, session.native_name,
+                                    "text/tab-separated-values");
+  {
+    PendingItem& head = builder.pending(index);
+    Item& conv = head.item;
+    conv.title = session.subject;
+    conv.from = session.from;
+    conv.to = session.to;
+    conv.participants = session.participants;
+    conv.sent = session.start;
+    conv.last_activity = session.start;
+    conv.message_count = static_cast<uint32_t>(session.messages.size());
+    conv.sha256 = Sha256Hex(session.native);
+    conv.size = session.native.size();
+    conv.conversation_key = ConversationKey(session.conference, session.start, session.sequence,
+                                            session.messages, ThreadAnalyzer());
+    head.native = std::move(session.native);
+    AddProblem(&conv, JoinReasons(session.warnings));
+  }
+  builder.AddConversationLines(index, session.messages);
   return builder.Take();
 }
 

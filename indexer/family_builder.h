@@ -17,6 +17,7 @@
  */
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 namespace docket {
 
 class TextAnalyzer;
+struct ArchiveEntry;
 struct LcsLogSession;
 
 /// An item of a family before it has an id. Parents are named by index into Family::items;
@@ -46,12 +48,26 @@ struct FamilyContext {
   std::string custodian;
   ArchiveLimits limits;
   int depth = 0;  // archive/attachment nesting of the input bytes
+  // Where a PST found inside another file is copied for libpff (which reads only files);
+  // inside the index directory, so nothing is ever written elsewhere. Empty: such PSTs are
+  // recorded as unindexed.
+  std::filesystem::path temp_dir;
 };
 
 /// Builds the family of one input. `sha256` is the hex SHA-256 of `bytes`; `ipath` its path.
-/// Never fails: what cannot be read becomes an unindexed or partially indexed item.
+/// Never fails: what cannot be read becomes an unindexed or partially indexed item. `problem`
+/// (an archive member cut short or renamed, see ArchiveEntry::problem) is added to the head.
 Family BuildFamily(std::string bytes, std::string sha256, const std::string& ipath,
-                   const FamilyContext& context);
+                   const FamilyContext& context, const std::string& problem = {});
+
+/// The conversation or meeting rebuilt from LcsLog rows, with its lines; its native is the
+/// session's rows as the importer rendered them.
+Family FamilyFromLcsLog(LcsLogSession session, const std::string& ipath,
+                        const FamilyContext& context);
+
+/// Whether an archive entry has bytes to parse (links, devices and members that could not be
+/// read at all have none: they become unindexed items with the entry's problem as reason).
+bool EntryHasContent(const ArchiveEntry& entry);
 
 /// An item for a member that could not be read at all (an encrypted or oversized member, a
 /// link, a damaged archive): kind kFile unless given, state kUnindexed with `reason`.

@@ -29,6 +29,9 @@
 #include "common/strings.h"
 #include "indexer/archive_reader.h"
 #include "indexer/family_builder.h"
+#include "indexer/lcslog_importer.h"
+#include "indexer/mbox_reader.h"
+#include "indexer/pst_reader.h"
 #include "storage/commit_coordinator.h"
 #include "storage/search_index.h"
 #include "storage/text_analyzer.h"
@@ -111,7 +114,8 @@ struct Task {
   // containers
   Handle handle = 0;
   Item container;
-  std::string failure;
+  std::string failure;  // the container could not be read to the end: unindexed
+  std::string problem;  // read, with losses (bad rows in a dump table): partially indexed
   std::string native;
   // sources
   std::string path;
@@ -130,6 +134,7 @@ class IngestPipeline::Impl {
     }
     context_.custodian = options_.custodian;
     context_.limits = options_.limits;
+    context_.temp_dir = options_.temp_dir;
     writer_ = std::thread([this] { WriterLoop(); });
     for (unsigned i = 0; i < workers; ++i) {
       workers_.emplace_back([this] { WorkerLoop(); });
@@ -164,9 +169,15 @@ class IngestPipeline::Impl {
   // Walks an archive from a file (`file` set) or from memory (`bytes`).
   Status WalkArchive(const std::filesystem::path* file, std::string bytes, Item container,
                      Handle parent, int depth);
+  // Mailboxes on disk are streamed message by message rather than read whole.
+  Status WalkMailbox(const std::filesystem::path& file, Item container, bool pst);
+  Status WalkLcsLogDump(const std::filesystem::path& folder, const std::string& ipath);
+  Handle OpenContainer(Item container, Handle parent, Status* status);
+  Status CloseContainer(Handle handle, std::string failure, std::string problem,
+                        std::string native = {});
   void SubmitFamily(Handle parent, uint64_t weight, std::function<Family()> produce);
   void SubmitBytes(std::string bytes, std::string sha, const std::string& ipath, Handle parent,
-                   int depth);
+                   int depth, std::string problem = {});
   void SubmitUnreadable(const std::string& ipath, const std::string& reason, Handle parent);
   Status Submit(Task task);
   Handle NewHandle() { return ++last_handle_; }
@@ -287,7 +298,7 @@ void IngestPipeline::Impl::SubmitFamily(Handle parent, uint64_t weight,
 }
 
 void IngestPipeline::Impl::SubmitBytes(std::string bytes, std::string sha, const std::string& ipath,
-                                       Handle parent, int depth) {
+                                       Handle parent, int depth, std::string problem) {
   // Bytes already in the store (a re-ingest, a duplicate attachment-free message) need no
   // parsing; the writer would decide the same, since the store only grows during a run.
   if (coordinator_.store().FindByContent(sha).ok()) {
@@ -303,8 +314,9 @@ void IngestPipeline::Impl::SubmitBytes(std::string bytes, std::string sha, const
   context.depth = depth;
   const uint64_t weight = bytes.size();
   SubmitFamily(parent, weight,
-               [bytes = std::move(bytes), sha = std::move(sha), ipath, context]() mutable {
-                 return BuildFamily(std::move(bytes), std::move(sha), ipath, context);
+               [bytes = std::move(bytes), sha = std::move(sha), ipath, context,
+                problem = std::move(problem)]() mutable {
+                 return BuildFamily(std::move(bytes), std::move(sha), ipath, context, problem);
                });
 }
 
@@ -326,27 +338,39 @@ Status IngestPipeline::Impl::IngestPath(const std::filesystem::path& path) {
   if (!std::filesystem::is_directory(status)) {
     return IngestFile(path, path.filename().string());
   }
-  std::vector<std::filesystem::path> files;
+  if (LooksLikeLcsLogDump(path)) {
+    std::filesystem::path absolute = std::filesystem::absolute(path).lexically_normal();
+    if (absolute.filename().empty()) {
+      absolute = absolute.parent_path();
+    }
+    return WalkLcsLogDump(path, absolute.filename().string());
+  }
+  // Files, and folders of LcsLog dumps (imported as a whole), in name order.
+  std::vector<std::pair<std::filesystem::path, bool>> entries;
+  std::vector<std::filesystem::path> dump_folders;
   for (auto it = std::filesystem::recursive_directory_iterator(
            path, std::filesystem::directory_options::skip_permission_denied, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) {
-      files.push_back(it->path());
+    if (it->is_directory(ec) && LooksLikeLcsLogDump(it->path())) {
+      entries.emplace_back(it->path(), true);
+      it.disable_recursion_pending();
+    } else if (it->is_regular_file(ec)) {
+      entries.emplace_back(it->path(), false);
     }
   }
   if (ec) {
     return Status::IOError("cannot walk " + path.string() + ": " + ec.message());
   }
-  std::sort(files.begin(), files.end());
+  std::sort(entries.begin(), entries.end());
   // Items in a folder are named from the folder's own name down: "mail/2013/x.eml".
   std::filesystem::path absolute = std::filesystem::absolute(path).lexically_normal();
   if (absolute.filename().empty()) {
     absolute = absolute.parent_path();
   }
   const std::string root = absolute.filename().string();
-  for (const auto& file : files) {
-    const std::string ipath = root + "/" + file.lexically_relative(path).generic_string();
-    DOCKET_RETURN_IF_ERROR(IngestFile(file, ipath));
+  for (const auto& [entry, is_dump] : entries) {
+    const std::string ipath = root + "/" + entry.lexically_relative(path).generic_string();
+    DOCKET_RETURN_IF_ERROR(is_dump ? WalkLcsLogDump(entry, ipath) : IngestFile(entry, ipath));
   }
   return Status::OK();
 }
@@ -390,6 +414,16 @@ Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
     container.size = size;
     container.sha256 = sha;
     DOCKET_RETURN_IF_ERROR(WalkArchive(&path, {}, std::move(container), 0, 0));
+  } else if (const bool pst = LooksLikePst(head);
+             pst || LooksLikeMbox(head, path.filename().string())) {
+    Item container;
+    container.kind = ItemKind::kContainer;
+    container.ipath = ipath;
+    container.file_name = LastComponent(ipath);
+    container.media_type = pst ? "application/vnd.ms-outlook" : "application/mbox";
+    container.size = size;
+    container.sha256 = sha;
+    DOCKET_RETURN_IF_ERROR(WalkMailbox(path, std::move(container), pst));
   } else {
     std::string bytes;
     const Status read = ReadFile(path, options_.limits.max_entry_bytes, &bytes);
@@ -437,11 +471,6 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
     for (;;) {
       ArchiveEntry entry;
       auto next = (*reader)->Next(&entry);
-      if (!next.ok() && next.error().code() == StatusCode::kUnimplemented) {
-        // A member we cannot read (encrypted) is listed on its own; the rest is still read.
-        SubmitUnreadable(container_ipath + "!/" + entry.path, next.error().message(), handle);
-        continue;
-      }
       if (!next.ok()) {
         failure = next.error();
         break;
@@ -450,11 +479,17 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
         break;
       }
       const std::string member_ipath = container_ipath + "!/" + entry.path;
+      if (!EntryHasContent(entry)) {
+        // A link, a device, an encrypted or oversized member: listed with the reason.
+        SubmitUnreadable(member_ipath, entry.problem, handle);
+        continue;
+      }
       std::string sha = Sha256Hex(entry.bytes);
       const bool is_archive =
           LooksLikeArchive(std::string_view(entry.bytes).substr(0, kSniffBytes), entry.path);
       if (!is_archive) {
-        SubmitBytes(std::move(entry.bytes), std::move(sha), member_ipath, handle, depth + 1);
+        SubmitBytes(std::move(entry.bytes), std::move(sha), member_ipath, handle, depth + 1,
+                    std::move(entry.problem));
         continue;
       }
       if (depth + 1 >= options_.limits.max_depth) {
@@ -476,6 +511,7 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
       nested.media_type = MediaTypeForName(nested.file_name);
       nested.size = entry.bytes.size();
       nested.sha256 = std::move(sha);
+      AddProblem(&nested, entry.problem);
       DOCKET_RETURN_IF_ERROR(
           WalkArchive(nullptr, std::move(entry.bytes), std::move(nested), handle, depth + 1));
     }
@@ -497,6 +533,210 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
     close.weight = close.native.size();
   }
   return Submit(std::move(close));
+}
+
+
+Handle IngestPipeline::Impl::OpenContainer(Item container, Handle parent,
+                                                                 Status* status) {
+  const Handle handle = NewHandle();
+  Task open;
+  open.type = Task::Type::kOpenContainer;
+  open.parent = parent;
+  open.handle = handle;
+  open.container = std::move(container);
+  *status = Submit(std::move(open));
+  return handle;
+}
+
+Status IngestPipeline::Impl::CloseContainer(Handle handle, std::string failure,
+                                            std::string problem, std::string native) {
+  Task close;
+  close.type = Task::Type::kCloseContainer;
+  close.handle = handle;
+  close.failure = std::move(failure);
+  close.problem = std::move(problem);
+  close.native = std::move(native);
+  close.weight = close.native.size();
+  return Submit(std::move(close));
+}
+
+Status IngestPipeline::Impl::WalkMailbox(const std::filesystem::path& file, Item container,
+                                         bool pst) {
+  const std::string ipath = container.ipath;
+  Status opened;
+  const Handle handle = OpenContainer(std::move(container), 0, &opened);
+  DOCKET_RETURN_IF_ERROR(opened);
+  std::string failure;
+  std::vector<std::string> problems;
+  if (pst) {
+    auto reader = PstReader::OpenFile(file);
+    if (!reader.ok()) {
+      failure = reader.error().message();
+    }
+    for (; reader.ok();) {
+      PstItem item;
+      auto next = (*reader)->Next(&item);
+      if (!next.ok()) {
+        problems.push_back(next.error().message());
+        break;
+      }
+      if (!*next) {
+        break;
+      }
+      const std::string member =
+          ipath + "!/" + item.folder_path + "/" + std::to_string(item.identifier) + ".eml";
+      if (!item.skipped_reason.empty()) {
+        SubmitUnreadable(member, item.skipped_reason, handle);
+        continue;
+      }
+      std::string problem;
+      for (const auto& warning : item.warnings) {
+        problem += (problem.empty() ? "" : "; ") + warning;
+      }
+      std::string sha = Sha256Hex(item.eml);
+      SubmitBytes(std::move(item.eml), std::move(sha), member, handle, 1, std::move(problem));
+    }
+  } else {
+    auto reader = MboxReader::OpenFile(file, options_.limits.max_entry_bytes);
+    if (!reader.ok()) {
+      failure = reader.error().message();
+    }
+    for (; reader.ok();) {
+      MboxMessage message;
+      auto next = (*reader)->Next(&message);
+      if (!next.ok()) {
+        problems.push_back(next.error().message());
+        break;
+      }
+      if (!*next) {
+        break;
+      }
+      const std::string member = ipath + "!/" + std::to_string(message.index + 1);
+      if (!message.skipped_reason.empty()) {
+        SubmitUnreadable(member, message.skipped_reason, handle);
+        continue;
+      }
+      std::string sha = Sha256Hex(message.bytes);
+      SubmitBytes(std::move(message.bytes), std::move(sha), member, handle, 1);
+    }
+  }
+  std::string problem;
+  for (const auto& text : problems) {
+    problem += (problem.empty() ? "" : "; ") + text;
+  }
+  std::string native;
+  if (!failure.empty()) {
+    if (!ReadFile(file, options_.max_unindexed_native_bytes, &native).ok()) {
+      native.clear();
+    }
+  }
+  return CloseContainer(handle, std::move(failure), std::move(problem), std::move(native));
+}
+
+Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
+                                            const std::string& ipath) {
+  // The dump folder is one source: its identity is the hash of its files' hashes.
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (entry.is_regular_file(ec)) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  Sha256Hasher source_hasher;
+  std::vector<Item> tables;
+  for (const auto& file : files) {
+    std::string head;
+    DOCKET_ASSIGN_OR_RETURN(std::string sha, HashFile(file, &head));
+    ++sources_read_;
+    const uint64_t size = std::filesystem::file_size(file, ec);
+    bytes_read_ += ec ? 0 : size;
+    source_hasher.Update(sha);
+    Item table;
+    table.kind = ItemKind::kContainer;
+    table.ipath = ipath + "/" + file.filename().string();
+    table.file_name = file.filename().string();
+    table.media_type = "text/tab-separated-values";
+    table.size = ec ? 0 : size;
+    table.sha256 = std::move(sha);
+    tables.push_back(std::move(table));
+  }
+  Task begin;
+  begin.type = Task::Type::kBeginSource;
+  begin.path = folder.string();
+  begin.sha256 = source_hasher.FinishHex();
+  const std::string source_sha = begin.sha256;
+  DOCKET_RETURN_IF_ERROR(Submit(std::move(begin)));
+
+  std::unordered_map<std::string, Handle> handles;  // file name -> container
+  std::vector<Handle> order;
+  for (Item& table : tables) {
+    const std::string name = table.file_name;
+    Status opened;
+    handles[name] = OpenContainer(std::move(table), 0, &opened);
+    order.push_back(handles[name]);
+    DOCKET_RETURN_IF_ERROR(opened);
+  }
+  std::unordered_map<Handle, std::string> problems;
+  auto importer = LcsLogImporter::Open(folder);
+  if (!importer.ok()) {
+    for (Handle handle : order) {
+      problems[handle] = "LcsLog dump could not be read: " + importer.error().message();
+    }
+  } else {
+    for (;;) {
+      LcsLogSession session;
+      auto next = (*importer)->Next(&session);
+      if (!next.ok()) {
+        problems[order.empty() ? 0 : order.front()] += next.error().message();
+        break;
+      }
+      if (!*next) {
+        break;
+      }
+      const std::string table_name =
+          std::filesystem::path(session.table_path).filename().string();
+      const Handle parent = handles.count(table_name) != 0 ? handles[table_name] : 0;
+      const std::string session_ipath = ipath + "/" + table_name + "!/" + session.native_name;
+      FamilyContext context = context_;
+      context.depth = 1;
+      const uint64_t weight = session.native.size();
+      SubmitFamily(parent, weight,
+                   [session = std::move(session), session_ipath, context]() mutable {
+                     return FamilyFromLcsLog(std::move(session), session_ipath, context);
+                   });
+    }
+    // Bad rows and decoding problems: the exceptions report, on the table they came from.
+    for (const LcsLogTableReport& report : (*importer)->tables()) {
+      const std::string name = std::filesystem::path(report.path).filename().string();
+      if (handles.count(name) == 0) {
+        continue;
+      }
+      std::string& problem = problems[handles[name]];
+      for (const DumpBadRow& bad : report.bad_rows) {
+        problem += (problem.empty() ? "" : "; ") + ("line " + std::to_string(bad.line) + ": " +
+                                                     bad.reason);
+      }
+      if (report.bad_row_count > report.bad_rows.size()) {
+        problem += "; " + std::to_string(report.bad_row_count - report.bad_rows.size()) +
+                   " more bad rows";
+      }
+      for (const auto& warning : report.warnings) {
+        problem += (problem.empty() ? "" : "; ") + warning;
+      }
+    }
+  }
+  for (Handle handle : order) {
+    DOCKET_RETURN_IF_ERROR(CloseContainer(handle, {}, problems[handle]));
+  }
+  Task end;
+  end.type = Task::Type::kEndSource;
+  end.source.sha256 = source_sha;
+  end.source.path = folder.string();
+  end.source.custodian = options_.custodian;
+  end.source.complete = true;
+  return Submit(std::move(end));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -659,9 +899,12 @@ Status IngestPipeline::Impl::WriteTask(Task& task) {
       Item container = std::move(pending_containers_[task.handle]);
       pending_containers_.erase(task.handle);
       WriteSet set;
+      AddProblem(&container, task.problem);
       if (!task.failure.empty()) {
         container.state = IndexState::kUnindexed;
-        container.state_reason = task.failure;
+        container.state_reason = container.state_reason.empty()
+                                     ? task.failure
+                                     : task.failure + "; " + container.state_reason;
         if (!task.native.empty()) {
           set.natives.emplace_back(container.sha256, std::move(task.native));
         }

@@ -48,6 +48,10 @@ struct IngestOptions {
   uint64_t max_unindexed_native_bytes = 2ull << 30;
   // Threads that parse and analyse. Default: 0 = one per core
   unsigned worker_threads = 0;
+  // Private scratch folder for the rare file a library can only read from disk (a PST inside
+  // an archive). `docket ingest` uses INDEX/tmp, so nothing is written outside the index.
+  // Default: empty (such files are recorded as unindexed)
+  std::filesystem::path temp_dir;
 };
 
 struct IngestStats {

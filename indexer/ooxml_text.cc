@@ -835,19 +835,19 @@ Result<DocumentText> Extract(std::string_view bytes, std::string_view file_name,
   DocumentText result;
   std::map<std::string, Part> parts;
   std::optional<Status> damage;
+  std::optional<Status> limit_hit;  // a part over max_entry_bytes: the reason if nothing else reads
   ArchiveEntry entry;
   while (true) {
     auto next = reader.Next(&entry);
     if (!next.ok()) {
-      if (next.error().code() == StatusCode::kUnimplemented) {
-        result.warnings.push_back(entry.path + ": encrypted zip member, not read");
-        continue;
-      }
       damage = next.error();
       break;
     }
     if (!*next) {
       break;
+    }
+    if (entry.type != EntryType::kFile && entry.type != EntryType::kOther) {
+      continue;  // links and devices carry no part
     }
     std::string key = AsciiLower(entry.path);
     if (key.starts_with('/')) {
@@ -855,6 +855,17 @@ Result<DocumentText> Extract(std::string_view bytes, std::string_view file_name,
     }
     if (IsMediaPart(key)) {
       continue;
+    }
+    if (!entry.complete) {
+      // An encrypted, oversized or cut-short part: reported; a cut XML part still gives the text
+      // before the cut (the SAX reader keeps it), a cut embedding is not worth keeping.
+      result.warnings.push_back(entry.path + ": " + entry.problem);
+      if (entry.bytes.empty() || key.find("embeddings/") != std::string::npos) {
+        if (entry.problem.find("max_entry_bytes") != std::string::npos && !limit_hit) {
+          limit_hit = Status::ResourceExhausted(entry.path + ": " + entry.problem);
+        }
+        continue;
+      }
     }
     parts[key] = Part{std::move(entry.path), std::move(entry.bytes)};
   }
@@ -888,7 +899,10 @@ Result<DocumentText> Extract(std::string_view bytes, std::string_view file_name,
       }
     }
   }
-  if (main_part.empty()) {
+  if (main_part.empty() || (limit_hit && parts.find(main_part) == parts.end())) {
+    if (limit_hit) {
+      return *limit_hit;
+    }
     if (damage) {
       return Status(damage->code(),
                     "Office document is damaged before its main part: " + damage->message());
