@@ -2,7 +2,7 @@
  *  @brief The `docket` binary: git-style subcommands. CLI parsing only; each subcommand calls
  *  into its module. This is a process boundary: the last-resort catch lives in main().
  *
- *    docket ingest    --index DIR [--custodian NAME] PATH...
+ *    docket ingest    --index DIR [--custodian NAME] [--commit-every N] PATH...
  *    docket search    --index DIR [--start N] [--limit N] [--sort PROP:asc|desc] QUERY...
  *    docket serve     --index DIR [--listen HOST:PORT]
  *    docket unindexed --index DIR [--format text|csv]
@@ -31,7 +31,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: docket <command> [options]\n"
-    "  ingest    --index DIR [--custodian NAME] PATH...   archives, folders or .eml files\n"
+    "  ingest    --index DIR [--custodian NAME] [--commit-every N] PATH...\n"
+    "            archives, folders, mailboxes, LcsLog dump folders or single files\n"
     "  search    --index DIR [--start N] [--limit N] [--sort Prop:ascending] QUERY\n"
     "  serve     --index DIR [--listen 127.0.0.1:8080]    SharePoint search REST + web page\n"
     "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n";
@@ -105,7 +106,13 @@ int RunIngest(const Args& args) {
   if (index.empty() || args.positional.empty()) {
     return UsageError("ingest needs --index DIR and at least one PATH");
   }
-  auto coordinator = CommitCoordinator::Open(index, {});
+  CommitOptions commit_options;
+  if (args.flags.count("commit-every") != 0 &&
+      (!ParseCount(args.Get("commit-every"), &commit_options.writes_per_commit) ||
+       commit_options.writes_per_commit == 0)) {
+    return UsageError("--commit-every needs a positive number of writes");
+  }
+  auto coordinator = CommitCoordinator::Open(index, commit_options);
   if (!coordinator.ok()) {
     return Fail(coordinator.error());
   }
@@ -298,7 +305,7 @@ int Main(int argc, char** argv) {
     int (*run)(const Args&);
   };
   const std::map<std::string, Command> commands = {
-      {"ingest", {{"index", "custodian"}, RunIngest}},
+      {"ingest", {{"index", "custodian", "commit-every"}, RunIngest}},
       {"search", {{"index", "start", "limit", "sort"}, RunSearch}},
       {"serve", {{"index", "listen"}, RunServe}},
       {"unindexed", {{"index", "format"}, RunUnindexed}},
