@@ -3,11 +3,10 @@
  */
 #include "common/crash_point.h"
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <string>
-
-#include <atomic>
 
 namespace docket {
 namespace {
@@ -19,7 +18,7 @@ struct Armed {
 
 // Parsed once; nullptr when DOCKET_CRASH_POINT is unset or malformed.
 Armed* ArmedPoint() {
-  static Armed* armed = [] () -> Armed* {
+  static Armed* armed = []() -> Armed* {
     const char* spec = std::getenv("DOCKET_CRASH_POINT");
     if (spec == nullptr) {
       return nullptr;

@@ -27,9 +27,9 @@ struct EmbeddedFile {
 };
 
 struct DocumentText {
-  std::string text;    // UTF-8; paragraphs, slides, sheets and rows separated by '\n'
-  std::string title;   // document metadata title (docProps/core.xml, PDF Info), may be empty
-  std::string author;  // document metadata creator / author, may be empty
+  std::string text;       // UTF-8; paragraphs, slides, sheets and rows separated by '\n'
+  std::string title;      // document metadata title (docProps/core.xml, PDF Info), may be empty
+  std::string author;     // document metadata creator / author, may be empty
   UtcMillis created = 0;  // document metadata creation time, 0 when unknown
   // Parts that could not be read ("slide 3: malformed XML", "page 7: no text layer"); each
   // makes the item partially indexed. Empty when everything was read.

@@ -296,13 +296,12 @@ class Builder {
       const size_t first_child = family_.items.size();
       std::string child_sha = Sha256Hex(file.bytes);
       const bool had_bytes = !file.bytes.empty();
-      const int child = Add(std::move(file.bytes), std::move(child_sha),
-                            ipath + "!/" + folder + component, index, ItemKind::kAttachment,
-                            file.media_type, LastComponent(component), depth);
+      const int child =
+          Add(std::move(file.bytes), std::move(child_sha), ipath + "!/" + folder + component, index,
+              ItemKind::kAttachment, file.media_type, LastComponent(component), depth);
       if (family_.items[child].item.state == IndexState::kUnindexed && had_bytes) {
-        AddProblem(&family_.items[index].item,
-                   "embedded '" + component + "' not indexed: " +
-                       family_.items[child].item.state_reason);
+        AddProblem(&family_.items[index].item, "embedded '" + component + "' not indexed: " +
+                                                   family_.items[child].item.state_reason);
       }
       FoldChildText(index, first_child);
     }
@@ -567,8 +566,8 @@ class Builder {
     const std::string ipath = family_.items[index].item.ipath;
     uint32_t seq = 0;
     for (const ConversationMessage& message : messages) {
-      const int line = NewItem(ItemKind::kImMessage, ipath + "#" + std::to_string(++seq), index,
-                               "", "text/plain");
+      const int line = NewItem(ItemKind::kImMessage, ipath + "#" + std::to_string(++seq), index, "",
+                               "text/plain");
       Item& item = family_.items[line].item;
       item.from = message.sender;
       item.sent = message.sent;
@@ -599,9 +598,9 @@ class Builder {
         component = std::to_string(number) + (component.empty() ? "" : "-" + component);
       }
       const size_t first_child = family_.items.size();
-      const int child = Add(attachment.bytes, Sha256Hex(attachment.bytes),
-                            ipath + "!/attachment/" + component, index, ItemKind::kAttachment,
-                            attachment.media_type, attachment.file_name, depth);
+      const int child =
+          Add(attachment.bytes, Sha256Hex(attachment.bytes), ipath + "!/attachment/" + component,
+              index, ItemKind::kAttachment, attachment.media_type, attachment.file_name, depth);
       Item& item = family_.items[child].item;
       if (!attachment.file_name.empty()) {
         item.file_name = attachment.file_name;
@@ -655,7 +654,8 @@ std::string MediaTypeForName(const std::string& name) {
   if (ext == "htm" || ext == "html") return "text/html";
   if (ext == "rtf") return "application/rtf";
   if (ext == "pdf") return "application/pdf";
-  if (ext == "docx") return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  if (ext == "docx")
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
   if (ext == "pptx") {
     return "application/vnd.openxmlformats-officedocument.presentationml.presentation";
   }
@@ -676,10 +676,9 @@ Family BuildFamily(std::string bytes, std::string sha256, const std::string& ipa
 Family FamilyFromLcsLog(LcsLogSession session, const std::string& ipath,
                         const FamilyContext& context) {
   Builder builder(context);
-  const int index = builder.NewItem(session.conference ? ItemKind::kMeeting
-                                                       : ItemKind::kImConversation,
-                                    ipath, PendingItem::kNoParentInFamily, session.native_name,
-                                    "text/tab-separated-values");
+  const int index = builder.NewItem(
+      session.conference ? ItemKind::kMeeting : ItemKind::kImConversation, ipath,
+      PendingItem::kNoParentInFamily, session.native_name, "text/tab-separated-values");
   {
     PendingItem& head = builder.pending(index);
     Item& conv = head.item;

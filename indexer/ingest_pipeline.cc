@@ -386,12 +386,11 @@ Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
 
   if (auto known = coordinator_.store().GetSource(sha); known.ok() && known->complete) {
     auto locations = coordinator_.store().GetLocations(sha);
-    const bool here = locations.ok() && std::any_of(locations->begin(), locations->end(),
-                                                    [&](const Location& location) {
-                                                      return location.ipath == ipath &&
-                                                             location.custodian ==
-                                                                 options_.custodian;
-                                                    });
+    const bool here =
+        locations.ok() &&
+        std::any_of(locations->begin(), locations->end(), [&](const Location& location) {
+          return location.ipath == ipath && location.custodian == options_.custodian;
+        });
     if (here) {  // this very file, from this place, for this custodian: nothing new in it
       std::lock_guard<std::mutex> lock(stats_mu_);
       stats_.duplicates += known->items;
@@ -497,11 +496,11 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
             "archive nested deeper than " + std::to_string(options_.limits.max_depth) + " levels";
         FamilyContext context = context_;
         const uint64_t weight = entry.bytes.size();
-        SubmitFamily(handle, weight,
-                     [member_ipath, reason, native = std::move(entry.bytes), sha, context]() mutable {
-                       return UnreadableFamily(member_ipath, reason, std::move(native), sha, 0,
-                                               context);
-                     });
+        SubmitFamily(
+            handle, weight,
+            [member_ipath, reason, native = std::move(entry.bytes), sha, context]() mutable {
+              return UnreadableFamily(member_ipath, reason, std::move(native), sha, 0, context);
+            });
         continue;
       }
       Item nested;
@@ -535,9 +534,7 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
   return Submit(std::move(close));
 }
 
-
-Handle IngestPipeline::Impl::OpenContainer(Item container, Handle parent,
-                                                                 Status* status) {
+Handle IngestPipeline::Impl::OpenContainer(Item container, Handle parent, Status* status) {
   const Handle handle = NewHandle();
   Task open;
   open.type = Task::Type::kOpenContainer;
@@ -548,8 +545,8 @@ Handle IngestPipeline::Impl::OpenContainer(Item container, Handle parent,
   return handle;
 }
 
-Status IngestPipeline::Impl::CloseContainer(Handle handle, std::string failure,
-                                            std::string problem, std::string native) {
+Status IngestPipeline::Impl::CloseContainer(Handle handle, std::string failure, std::string problem,
+                                            std::string native) {
   Task close;
   close.type = Task::Type::kCloseContainer;
   close.handle = handle;
@@ -695,8 +692,7 @@ Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
       if (!*next) {
         break;
       }
-      const std::string table_name =
-          std::filesystem::path(session.table_path).filename().string();
+      const std::string table_name = std::filesystem::path(session.table_path).filename().string();
       const Handle parent = handles.count(table_name) != 0 ? handles[table_name] : 0;
       const std::string session_ipath = ipath + "/" + table_name + "!/" + session.native_name;
       FamilyContext context = context_;
@@ -715,12 +711,12 @@ Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
       }
       std::string& problem = problems[handles[name]];
       for (const DumpBadRow& bad : report.bad_rows) {
-        problem += (problem.empty() ? "" : "; ") + ("line " + std::to_string(bad.line) + ": " +
-                                                     bad.reason);
+        problem += (problem.empty() ? "" : "; ") +
+                   ("line " + std::to_string(bad.line) + ": " + bad.reason);
       }
       if (report.bad_row_count > report.bad_rows.size()) {
-        problem += "; " + std::to_string(report.bad_row_count - report.bad_rows.size()) +
-                   " more bad rows";
+        problem +=
+            "; " + std::to_string(report.bad_row_count - report.bad_rows.size()) + " more bad rows";
       }
       for (const auto& warning : report.warnings) {
         problem += (problem.empty() ? "" : "; ") + warning;
@@ -787,8 +783,9 @@ void IngestPipeline::Impl::WorkerLoop() {
 void IngestPipeline::Impl::WriterLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    ready_.wait(lock, [this] { return (!tasks_.empty() && tasks_.front().done) ||
-                                      (closed_ && tasks_.empty()); });
+    ready_.wait(lock, [this] {
+      return (!tasks_.empty() && tasks_.front().done) || (closed_ && tasks_.empty());
+    });
     if (tasks_.empty()) {
       return;
     }

@@ -60,10 +60,10 @@ struct IngestStats {
   uint64_t bytes = 0;     // bytes of input read from disk
   uint64_t unindexed = 0;
   uint64_t partially_indexed = 0;
-  uint64_t duplicates = 0;  // items already in the index (whole sources or single items)
-  uint64_t sources = 0;     // files read from disk
-  uint64_t merged = 0;      // IM sessions found again in another source (counted in duplicates)
-  uint64_t rolled_back = 0; // items of an interrupted earlier run removed before resuming
+  uint64_t duplicates = 0;   // items already in the index (whole sources or single items)
+  uint64_t sources = 0;      // files read from disk
+  uint64_t merged = 0;       // IM sessions found again in another source (counted in duplicates)
+  uint64_t rolled_back = 0;  // items of an interrupted earlier run removed before resuming
 };
 
 class IngestPipeline {

@@ -230,8 +230,8 @@ Status CommitCoordinator::ReplayTail() {
 
 Result<uint64_t> CommitCoordinator::Write(const WriteSet& set) { return Write(set, {}); }
 
-Result<uint64_t> CommitCoordinator::Write(const WriteSet& set,
-                                          std::vector<std::pair<ItemId, PreparedDocument>> prepared) {
+Result<uint64_t> CommitCoordinator::Write(
+    const WriteSet& set, std::vector<std::pair<ItemId, PreparedDocument>> prepared) {
   DOCKET_ASSIGN_OR_RETURN(const uint64_t seq, store_->Write(set));
   std::unordered_map<ItemId, PreparedDocument*> ready;
   for (auto& [id, document] : prepared) {

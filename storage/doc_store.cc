@@ -331,8 +331,7 @@ Result<uint64_t> DocStore::RollBackFrom(ItemId first_id, uint64_t* removed) {
     std::string first;
     // Content first stored by a rolled-back item was only ever stored by rolled-back items
     // (ids grow), so its native and every location of it go too.
-    if (!item->sha256.empty() &&
-        impl_->Get(kContent, item->sha256, &first, "content").ok() &&
+    if (!item->sha256.empty() && impl_->Get(kContent, item->sha256, &first, "content").ok() &&
         FromBe64(first) >= first_id) {
       batch.Delete(impl_->cf(kContent), item->sha256);
       batch.Delete(impl_->cf(kNatives), item->sha256);

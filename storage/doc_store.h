@@ -123,7 +123,8 @@ class DocStore {
   /// Highest sequence written so far (0 when empty).
   uint64_t last_sequence() const { return last_sequence_.load(); }
 
-  /// Calls `fn(seq, index_ids)` (ids may carry kLogDeleteFlag) for each log record with sequence > `after`, in order.
+  /// Calls `fn(seq, index_ids)` (ids may carry kLogDeleteFlag) for each log record with sequence >
+  /// `after`, in order.
   Status ForEachLogRecord(
       uint64_t after, const std::function<Status(uint64_t, const std::vector<ItemId>&)>& fn) const;
   /// Calls `fn(item)` for every item in id order until it returns false.

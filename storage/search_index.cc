@@ -176,8 +176,8 @@ Status SearchIndex::Delete(ItemId id) {
     impl_->db.delete_document(std::string(schema::kPrefixItemId) + std::to_string(id));
     return Status::OK();
   } catch (const Xapian::Error& e) {
-    return Status::IOError("deleting item " + std::to_string(id) + " from the search index: " +
-                           e.get_description());
+    return Status::IOError("deleting item " + std::to_string(id) +
+                           " from the search index: " + e.get_description());
   }
 }
 

@@ -27,8 +27,8 @@ constexpr int kKilled = 128 + SIGKILL;
 // Everything an index holds that a production depends on, as one comparable text.
 std::string Fingerprint(const std::filesystem::path& index) {
   std::ostringstream out;
-  auto store = DocStore::Open(IndexLayout(index).store(), {.create_if_missing = false,
-                                                           .read_only = true});
+  auto store =
+      DocStore::Open(IndexLayout(index).store(), {.create_if_missing = false, .read_only = true});
   if (!store.ok()) {
     return "cannot open store: " + store.error().message();
   }
@@ -50,9 +50,9 @@ std::string Fingerprint(const std::filesystem::path& index) {
   if (!searcher.ok()) {
     return "cannot open searcher: " + searcher.error().message();
   }
-  for (const char* query : {"kind:im", "kind:meetings", "kind:email", "friday OR freitag",
-                            "会议", "participants:contoso.com", "sent>=2013-01-01",
-                            "custodian:\"crash custodian\""}) {
+  for (const char* query :
+       {"kind:im", "kind:meetings", "kind:email", "friday OR freitag", "会议",
+        "participants:contoso.com", "sent>=2013-01-01", "custodian:\"crash custodian\""}) {
     SearchRequest request;
     request.query_text = query;
     request.row_limit = 500;
@@ -73,8 +73,8 @@ std::string Fingerprint(const std::filesystem::path& index) {
     }
     out << "]\n";
   }
-  const auto unindexed = RunCommand(
-      {testing::DocketBinary().string(), "unindexed", "--index", index.string()});
+  const auto unindexed =
+      RunCommand({testing::DocketBinary().string(), "unindexed", "--index", index.string()});
   out << "unindexed exit " << unindexed.exit_code << "\n" << unindexed.out;
   return out.str();
 }
@@ -123,8 +123,8 @@ class CrashSafetyTest : public ::testing::Test {
     ASSERT_TRUE(reference_ok_);
     const auto index = dir_->path() / ("crash-" + std::to_string(++runs_));
     const auto killed = Ingest(index, crash_point);
-    ASSERT_EQ(killed.exit_code, kKilled) << "the crash point " << crash_point
-                                         << " was never reached: " << killed.err;
+    ASSERT_EQ(killed.exit_code, kKilled)
+        << "the crash point " << crash_point << " was never reached: " << killed.err;
     if (!second_point.empty()) {
       const auto killed_again = Ingest(index, second_point);
       ASSERT_EQ(killed_again.exit_code, kKilled) << killed_again.err;
@@ -158,9 +158,7 @@ TEST_F(CrashSafetyTest, TheReferenceIndexIsNotEmpty) {
 
 TEST_F(CrashSafetyTest, KilledEarlyInTheFirstArchive) { KillAndResume("ingest.family:5"); }
 
-TEST_F(CrashSafetyTest, KilledMidArchiveAfterSeveralCommits) {
-  KillAndResume("ingest.family:140");
-}
+TEST_F(CrashSafetyTest, KilledMidArchiveAfterSeveralCommits) { KillAndResume("ingest.family:140"); }
 
 TEST_F(CrashSafetyTest, KilledAfterTheStoreSyncedBeforeTheIndexCommitted) {
   KillAndResume("commit.synced:3");
