@@ -15,9 +15,10 @@ What is written, and why no more: the file is what libpff (and so PstReader) nee
 and walk its folders and items, laid out the way Outlook lays it out so that other readers accept
 it too. From the bottom up:
 
-  NDB layer   the 564-byte header with both CRCs; one AMap and one PMap page; data blocks with
-              block trailers; XBLOCKs for data over one block; SLBLOCKs for subnodes; the node
-              B-tree (NBT) and block B-tree (BBT) as 512-byte pages with page trailers.
+  NDB layer   the 564-byte header with both CRCs; AMap pages (and a PMap page on every eighth
+              AMap interval, as Outlook writes them); data blocks with block trailers; XBLOCKs
+              for data over one block; SLBLOCKs for subnodes; the node B-tree (NBT) and block
+              B-tree (BBT) as 512-byte pages with page trailers.
   LTP layer   Heap-on-Node (one block per heap), BTree-on-Heap, Property Contexts (PC) and
               Table Contexts (TC). A value too big for the heap goes into a subnode.
   Messaging   the message store (NID 0x21); the root folder (0x122) with its hierarchy,
@@ -26,8 +27,8 @@ it too. From the bottom up:
               attachment table and attachment objects as subnodes.
 
 Not written: the name-to-id map (libpff treats a missing one as empty; no named properties are
-stored), search folders and the other special nodes Outlook creates, DList/FMap/FPMap pages, and
-more than one AMap page, which limits the file to about 248 KiB (write_pst raises beyond that).
+stored), search folders and the other special nodes Outlook creates, and DList/FMap/FPMap pages;
+without FMaps the file must stay below about 31 MiB (write_pst raises beyond that).
 Nothing is encrypted (bCryptMethod NDB_CRYPT_NONE). Output is deterministic: node ids, block ids
 and record keys are fixed, and every time comes from the messages.
 """
@@ -369,41 +370,63 @@ class PstFile:
         nbt = []
         for node in sorted(self.nodes, key=lambda n: n.nid):
             nbt.append((node.nid, self._data(node.data), self._subnodes(node.subnodes), node.parent))
-        # Blocks come after the AMap and PMap pages, each padded to a multiple of 64 bytes with
-        # its 16-byte trailer at the end.
-        out = bytearray(FIRST_AMAP + 2 * PAGE_SIZE)
+        out = bytearray(FIRST_AMAP)
+        self.allocated = []  # (ib, size) of everything written, for the AMap bits
+        # Blocks first, each padded to a multiple of 64 bytes with its 16-byte trailer at the end.
         bbt = []
         for bid, payload in self.blocks:
-            ib = len(out)
             size = _align(len(payload) + 16, 64)
+            ib = self._reserve(out, size, 64)
             trailer = struct.pack("<HHIQ", len(payload), signature(ib, bid), crc32(payload), bid)
-            out += payload + b"\0" * (size - len(payload) - 16) + trailer
+            out[ib : ib + size] = payload + b"\0" * (size - len(payload) - 16) + trailer
             bbt.append((bid, ib, len(payload)))
-        out += b"\0" * (_align(len(out), PAGE_SIZE) - len(out))
 
         # The B-trees: leaf pages, then intermediate levels until one root page remains.
         self.next_page = 1
-        nbt_leaves = [(nid, struct.pack("<QQQII", nid, data, sub, parent, 0)) for nid, data, sub, parent in nbt]
+        nbt_leaves = [
+            (nid, struct.pack("<QQQII", nid, data, sub, parent, 0)) for nid, data, sub, parent in nbt
+        ]
         bbt_leaves = [(bid, struct.pack("<QQHHI", bid, ib, cb, 1, 0)) for bid, ib, cb in bbt]
         nbt_root = self._btree(out, PTYPE_NBT, 32, nbt_leaves)
         bbt_root = self._btree(out, PTYPE_BBT, 24, bbt_leaves)
 
-        eof = len(out)
-        if eof > FIRST_AMAP + AMAP_COVERAGE:
-            raise ValueError("PST of %d bytes needs more than one AMap page" % eof)
-        self._maps(out, eof)
-        out[0:564] = self._header(eof, nbt_root, bbt_root)
+        last_amap = self._maps(out)
+        out[0:564] = self._header(len(out), last_amap, nbt_root, bbt_root)
         with open(path, "wb") as f:
             f.write(out)
+
+    @staticmethod
+    def _map_pages(k):
+        """Bytes reserved at the start of AMap interval k: its AMap page, and on every eighth
+        interval the (deprecated, but still expected) PMap page after it."""
+        return 2 * PAGE_SIZE if k % 8 == 0 else PAGE_SIZE
+
+    def _reserve(self, out, size, alignment):
+        """The offset of `size` new bytes at the end of `out`, aligned, never overlapping the
+        map pages at the start of each AMap interval; `out` is extended to cover them."""
+        ib = _align(len(out), alignment)
+        k = (ib - FIRST_AMAP) // AMAP_COVERAGE
+        start = FIRST_AMAP + k * AMAP_COVERAGE
+        if ib < start + self._map_pages(k):
+            ib = _align(start + self._map_pages(k), alignment)
+        elif ib + size > start + AMAP_COVERAGE:
+            ib = _align(start + AMAP_COVERAGE + self._map_pages(k + 1), alignment)
+        if (ib - FIRST_AMAP) // AMAP_COVERAGE >= 128:
+            # Beyond 128 intervals Outlook expects FMap pages, which this writer does not make.
+            raise ValueError("PST larger than about 31 MiB is beyond this writer")
+        out += b"\0" * (ib + size - len(out))
+        self.allocated.append((ib, size))
+        return ib
 
     def _page(self, out, ptype, entries, entry_size, level):
         """Appends one B-tree page; returns (first key, BREF bid, BREF ib)."""
         bid = self.next_page
         self.next_page += 1
-        ib = len(out)
+        ib = self._reserve(out, PAGE_SIZE, PAGE_SIZE)
         body = b"".join(data for _, data in entries).ljust(488, b"\0")
         body += struct.pack("<BBBBI", len(entries), 488 // entry_size, entry_size, level, 0)
-        out += body + struct.pack("<BBHIQ", ptype, ptype, signature(ib, bid), crc32(body), bid)
+        trailer = struct.pack("<BBHIQ", ptype, ptype, signature(ib, bid), crc32(body), bid)
+        out[ib : ib + PAGE_SIZE] = body + trailer
         return entries[0][0], bid, ib
 
     def _btree(self, out, ptype, leaf_entry_size, entries):
@@ -420,18 +443,32 @@ class PstFile:
             entries = [(key, struct.pack("<QQQ", key, bid, ib)) for key, bid, ib in pages]
             level, entry_size = level + 1, 24
 
-    def _maps(self, out, eof):
-        """The first AMap page (every 64-byte slot up to EOF allocated) and the PMap after it."""
-        used_slots = (eof - FIRST_AMAP) // 64
-        bits = bytearray(496)
-        for slot in range(used_slots):
-            bits[slot // 8] |= 0x80 >> (slot % 8)
-        for ib, ptype, body in ((FIRST_AMAP, PTYPE_AMAP, bytes(bits)), (FIRST_AMAP + PAGE_SIZE, PTYPE_PMAP, b"\xff" * 496)):
-            # Map pages have no signature and carry their own offset as their bid.
-            out[ib : ib + PAGE_SIZE] = body + struct.pack("<BBHIQ", ptype, ptype, 0, crc32(body), ib)
-        self.amap_free = AMAP_COVERAGE - used_slots * 64
+    def _maps(self, out):
+        """Writes the AMap (and PMap) pages of every interval the file reaches; returns the
+        offset of the last AMap. AMap bits are set for the slots holding blocks, pages and the
+        maps themselves; the padding the writer skipped stays free."""
+        amaps = (len(out) - FIRST_AMAP + AMAP_COVERAGE - 1) // AMAP_COVERAGE
+        bits = [bytearray(496) for _ in range(amaps)]
+        for k in range(amaps):
+            self.allocated.append((FIRST_AMAP + k * AMAP_COVERAGE, self._map_pages(k)))
+        self.amap_free = amaps * AMAP_COVERAGE
+        for ib, size in self.allocated:
+            for slot in range((ib - FIRST_AMAP) // 64, (ib + size - FIRST_AMAP) // 64):
+                k, bit = divmod(slot, 496 * 8)
+                bits[k][bit // 8] |= 0x80 >> (bit % 8)  # MSB first
+            self.amap_free -= size
+        for k in range(amaps):
+            ib = FIRST_AMAP + k * AMAP_COVERAGE
+            pages = [(ib, PTYPE_AMAP, bytes(bits[k]))]
+            if k % 8 == 0:
+                pages.append((ib + PAGE_SIZE, PTYPE_PMAP, b"\xff" * 496))
+            for page_ib, ptype, body in pages:
+                # Map pages have no signature and carry their own offset as their bid.
+                trailer = struct.pack("<BBHIQ", ptype, ptype, 0, crc32(body), page_ib)
+                out[page_ib : page_ib + PAGE_SIZE] = body + trailer
+        return FIRST_AMAP + (amaps - 1) * AMAP_COVERAGE
 
-    def _header(self, eof, nbt_root, bbt_root):
+    def _header(self, eof, last_amap, nbt_root, bbt_root):
         """[MS-PST] 2.2.2.6 HEADER (Unicode) with ROOT; both CRCs computed last."""
         # rgnid: the next free node index for each NID type, above everything used here.
         next_index = [0x400] * 32
@@ -442,7 +479,7 @@ class PstFile:
         rgnid = b"".join(struct.pack("<I", (index << 5) | t) for t, index in enumerate(next_index))
         root = struct.pack(
             "<IQQQQQQQQBBH",
-            0, eof, FIRST_AMAP, self.amap_free, 0,
+            0, eof, last_amap, self.amap_free, 0,
             nbt_root[0], nbt_root[1], bbt_root[0], bbt_root[1],
             0x02, 0, 0,  # fAMapValid = VALID_AMAP2
         )
