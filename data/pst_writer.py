@@ -136,7 +136,12 @@ STORE_RECORD_KEY = bytes(range(0x10, 0x20))
 
 # The few media types the sample needs; mimetypes would read /etc/mime.types and so depend on
 # the machine.
-MEDIA_TYPES = {".txt": "text/plain", ".html": "text/html", ".csv": "text/csv", ".pdf": "application/pdf"}
+MEDIA_TYPES = {
+    ".txt": "text/plain",
+    ".html": "text/html",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+}
 
 
 def crc32(data):
@@ -361,15 +366,18 @@ class PstFile:
             return 0
         entries = []
         for sub in sorted(subnodes, key=lambda n: n.nid):
-            entries.append(struct.pack("<QQQ", sub.nid, self._data(sub.data), self._subnodes(sub.subnodes)))
+            data, nested = self._data(sub.data), self._subnodes(sub.subnodes)
+            entries.append(struct.pack("<QQQ", sub.nid, data, nested))
         if len(entries) > (BLOCK_MAX - 8) // 24:
             raise ValueError("too many subnodes for one SLBLOCK")
-        return self._block(struct.pack("<BBHI", 0x02, 0, len(entries), 0) + b"".join(entries), internal=True)
+        header = struct.pack("<BBHI", 0x02, 0, len(entries), 0)
+        return self._block(header + b"".join(entries), internal=True)
 
     def write(self, path):
         nbt = []
         for node in sorted(self.nodes, key=lambda n: n.nid):
-            nbt.append((node.nid, self._data(node.data), self._subnodes(node.subnodes), node.parent))
+            data, subnodes = self._data(node.data), self._subnodes(node.subnodes)
+            nbt.append((node.nid, data, subnodes, node.parent))
         out = bytearray(FIRST_AMAP)
         self.allocated = []  # (ib, size) of everything written, for the AMap bits
         # Blocks first, each padded to a multiple of 64 bytes with its 16-byte trailer at the end.
@@ -384,7 +392,8 @@ class PstFile:
         # The B-trees: leaf pages, then intermediate levels until one root page remains.
         self.next_page = 1
         nbt_leaves = [
-            (nid, struct.pack("<QQQII", nid, data, sub, parent, 0)) for nid, data, sub, parent in nbt
+            (nid, struct.pack("<QQQII", nid, data, sub, parent, 0))
+            for nid, data, sub, parent in nbt
         ]
         bbt_leaves = [(bid, struct.pack("<QQHHI", bid, ib, cb, 1, 0)) for bid, ib, cb in bbt]
         nbt_root = self._btree(out, PTYPE_NBT, 32, nbt_leaves)
@@ -581,15 +590,15 @@ def _add_message(pst, nid, folder_nid, m):
     property_context(node, {k: v for k, v in props.items() if v != ""})
 
     recipients = Node(NID_RECIPIENT_TABLE, b"")
-    recipient_columns = [PR_RECIPIENT_TYPE, PR_OBJECT_TYPE, PR_DISPLAY_TYPE, PR_ROWID, PR_DISPLAY_NAME,
-                         PR_ADDRTYPE, PR_EMAIL_ADDRESS, PR_SMTP_ADDRESS]
+    recipient_columns = [PR_RECIPIENT_TYPE, PR_OBJECT_TYPE, PR_DISPLAY_TYPE, PR_ROWID,
+                         PR_DISPLAY_NAME, PR_ADDRTYPE, PR_EMAIL_ADDRESS, PR_SMTP_ADDRESS]
     table_context(
         recipients,
         recipient_columns,
         [
-            {PR_LTP_ROW_ID: i, PR_ROWID: i, PR_RECIPIENT_TYPE: MAPI_TO, PR_OBJECT_TYPE: MAPI_MAILUSER,
-             PR_DISPLAY_TYPE: 0, PR_DISPLAY_NAME: name, PR_ADDRTYPE: "SMTP", PR_EMAIL_ADDRESS: email,
-             PR_SMTP_ADDRESS: email}
+            {PR_LTP_ROW_ID: i, PR_ROWID: i, PR_RECIPIENT_TYPE: MAPI_TO,
+             PR_OBJECT_TYPE: MAPI_MAILUSER, PR_DISPLAY_TYPE: 0, PR_DISPLAY_NAME: name,
+             PR_ADDRTYPE: "SMTP", PR_EMAIL_ADDRESS: email, PR_SMTP_ADDRESS: email}
             for i, (name, email) in enumerate(m["to"])
         ],
     )
@@ -608,7 +617,9 @@ def _add_message(pst, nid, folder_nid, m):
                     PR_ATTACH_FILENAME: name,
                     PR_DISPLAY_NAME: name,
                     **({PR_ATTACH_EXTENSION: extension} if extension else {}),
-                    PR_ATTACH_MIME_TAG: MEDIA_TYPES.get(extension.lower(), "application/octet-stream"),
+                    PR_ATTACH_MIME_TAG: MEDIA_TYPES.get(
+                        extension.lower(), "application/octet-stream"
+                    ),
                     PR_ATTACH_DATA_BIN: data,
                     PR_ATTACH_SIZE: len(data),
                     PR_RENDERING_POSITION: 0xFFFFFFFF,
@@ -616,10 +627,13 @@ def _add_message(pst, nid, folder_nid, m):
                 },
             )
             node.subnodes.append(attachment)
-            rows.append({PR_LTP_ROW_ID: attach_nid, PR_ATTACH_SIZE: len(data), PR_ATTACH_LONG_FILENAME: name,
-                         PR_ATTACH_METHOD: ATTACH_BY_VALUE, PR_RENDERING_POSITION: 0xFFFFFFFF})
+            rows.append({PR_LTP_ROW_ID: attach_nid, PR_ATTACH_SIZE: len(data),
+                         PR_ATTACH_LONG_FILENAME: name, PR_ATTACH_METHOD: ATTACH_BY_VALUE,
+                         PR_RENDERING_POSITION: 0xFFFFFFFF})
         table = Node(NID_ATTACHMENT_TABLE, b"")
-        table_context(table, [PR_ATTACH_SIZE, PR_ATTACH_LONG_FILENAME, PR_ATTACH_METHOD, PR_RENDERING_POSITION], rows)
+        columns = [PR_ATTACH_SIZE, PR_ATTACH_LONG_FILENAME, PR_ATTACH_METHOD,
+                   PR_RENDERING_POSITION]
+        table_context(table, columns, rows)
         node.subnodes.append(table)
     pst.nodes.append(node)
 
@@ -677,10 +691,14 @@ SAMPLE_FOLDERS = [
                 "sender_name": "Jürgen Müller",
                 "sender_email": "juergen.mueller@example.de",
                 "to": [("Alice Smith", "alice@example.com"), ("王伟", "wang.wei@example.cn")],
-                "body": "Hallo Alice,\r\nanbei die Prüfnotizen für das dritte Quartal.\r\nGrüße, Jürgen",
+                "body": "Hallo Alice,\r\nanbei die Prüfnotizen für das dritte Quartal.\r\n"
+                "Grüße, Jürgen",
                 "submit_time": _utc(2013, 6, 3, 9, 15, 2),
                 "message_id": "<q3-review@example.de>",
-                "attachments": [("Prüfnotizen.txt", NOTES_TXT), ("empty.bin", b"\x00\x01\x02\xff")],
+                "attachments": [
+                    ("Prüfnotizen.txt", NOTES_TXT),
+                    ("bytes.bin", b"\x00\x01\x02\xff"),
+                ],
             },
             {
                 "message_class": "IPM.Note",
@@ -691,7 +709,8 @@ SAMPLE_FOLDERS = [
                 "body": "Alice 你好，\r\n项目已完成百分之八十。\r\n王伟",
                 "submit_time": _utc(2013, 6, 4, 2, 30, 0),
                 "transport_headers": (
-                    "Received: from mail.example.cn by mx.example.com; Tue, 4 Jun 2013 02:30:05 +0000\r\n"
+                    "Received: from mail.example.cn by mx.example.com;\r\n"
+                    " Tue, 4 Jun 2013 02:30:05 +0000\r\n"
                     "From: =?UTF-8?B?546L5Lyf?= <wang.wei@example.cn>\r\n"
                     "To: Alice Smith <alice@example.com>\r\n"
                     "Subject: =?UTF-8?B?6aG555uu6L+b5bqm5pu05paw?=\r\n"
