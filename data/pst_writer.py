@@ -5,7 +5,8 @@
 
 Each message is a dict: message_class, subject, sender_name, sender_email, to (a list of
 (name, email)), body (plain text), submit_time (an aware UTC datetime), and optionally html (str),
-transport_headers (str), message_id (str) and attachments (a list of (file_name, bytes)).
+transport_headers (str), message_id (str), attachments (a list of (file_name, bytes)) and
+html_codepage (the Windows code page the HTML is stored in; 65001, UTF-8, by default).
 
     python3 data/pst_writer.py OUT.pst
 
@@ -579,9 +580,11 @@ def _add_message(pst, nid, folder_nid, m):
         PR_MESSAGE_CODEPAGE: CP_UTF8,
     }
     if m.get("html"):
-        # Outlook keeps HTML as bytes in PR_INTERNET_CPID's code page; libpff hands them out as is.
-        props[PR_HTML] = m["html"].encode("utf-8")
-        props[PR_INTERNET_CPID] = CP_UTF8
+        # Outlook keeps HTML as bytes in PR_INTERNET_CPID's code page (often windows-1252, not
+        # UTF-8); libpff hands those bytes out as they are, so readers must convert them.
+        codepage = m.get("html_codepage", CP_UTF8)
+        props[PR_HTML] = m["html"].encode("utf-8" if codepage == CP_UTF8 else "cp%d" % codepage)
+        props[PR_INTERNET_CPID] = codepage
     if m.get("transport_headers"):
         props[PR_TRANSPORT_MESSAGE_HEADERS] = m["transport_headers"]
     if m.get("message_id"):
@@ -695,6 +698,8 @@ SAMPLE_FOLDERS = [
                 "Grüße, Jürgen",
                 "submit_time": _utc(2013, 6, 3, 9, 15, 2),
                 "message_id": "<q3-review@example.de>",
+                "html": "<html><body><p>Hallo Alice, anbei die Prüfnotizen.</p></body></html>",
+                "html_codepage": 1252,
                 "attachments": [
                     ("Prüfnotizen.txt", NOTES_TXT),
                     ("bytes.bin", b"\x00\x01\x02\xff"),
