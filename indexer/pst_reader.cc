@@ -18,6 +18,7 @@
 #include <fstream>
 
 #include "common/strings.h"
+#include "indexer/charset_converter.h"
 
 namespace docket {
 namespace {
@@ -29,9 +30,12 @@ constexpr size_t kMaxFolderDepth = 64;
 // An attachment larger than this is left out of the rendering with a warning.
 constexpr uint64_t kMaxAttachmentBytes = uint64_t{512} << 20;
 
-// PR_INTERNET_MESSAGE_ID and PR_ATTACH_MIME_TAG: libpff's mapi.h has no names for them.
+// PR_INTERNET_MESSAGE_ID, PR_ATTACH_MIME_TAG and PR_INTERNET_CPID: libpff's mapi.h has no names
+// for them.
 constexpr uint32_t kPrInternetMessageId = 0x1035;
 constexpr uint32_t kPrAttachMimeTag = 0x370E;
+constexpr uint32_t kPrInternetCpid = 0x3FDE;
+constexpr uint32_t kCodePageUtf8 = 65001;
 
 std::string TakeError(libpff_error_t** error) {
   if (error == nullptr || *error == nullptr) {
@@ -130,8 +134,8 @@ std::string FolderName(libpff_item_t* folder) {
       });
 }
 
-// A message body: libpff returns plain text and HTML as UTF-8 (converted from the item's code
-// page), RTF decompressed. `present` tells an empty body from a missing one.
+// A message body: libpff returns plain text as UTF-8 (converted from the item's code page), RTF
+// decompressed, and HTML as the stored bytes (see HtmlAsUtf8).
 using BodySizeFn = int (*)(libpff_item_t*, size_t*, libpff_error_t**);
 using BodyFn = int (*)(libpff_item_t*, uint8_t*, size_t, libpff_error_t**);
 std::string Body(libpff_item_t* message, BodySizeFn size_fn, BodyFn body_fn, const char* what,
@@ -155,6 +159,77 @@ std::string Body(libpff_item_t* message, BodySizeFn size_fn, BodyFn body_fn, con
     body.pop_back();
   }
   return body;
+}
+
+// The charset label of a Windows code page, for ConvertToUtf8.
+std::string CodePageCharset(uint32_t code_page) {
+  switch (code_page) {
+    case 874:
+      return "windows-874";
+    case 932:
+      return "Shift_JIS";
+    case 936:
+      return "GBK";
+    case 949:
+      return "windows-949";
+    case 950:
+      return "Big5";
+    case 20127:
+      return "US-ASCII";
+    case 20866:
+      return "KOI8-R";
+    case 21866:
+      return "KOI8-U";
+    case 50220:
+      return "ISO-2022-JP";
+    case 51932:
+      return "EUC-JP";
+    case 51949:
+      return "EUC-KR";
+    case 52936:
+      return "HZ-GB-2312";
+    case 54936:
+      return "GB18030";
+    default:
+      break;
+  }
+  if (code_page >= 1250 && code_page <= 1258) {
+    return "windows-" + std::to_string(code_page);
+  }
+  if (code_page >= 28591 && code_page <= 28605) {
+    return "ISO-8859-" + std::to_string(code_page - 28590);
+  }
+  return {};  // unknown: ConvertToUtf8 keeps valid UTF-8, else detects
+}
+
+// PR_HTML is binary in the code page PR_INTERNET_CPID names (Outlook often writes windows-1252),
+// and libpff hands out the stored bytes unconverted. Converts them to UTF-8.
+std::string HtmlAsUtf8(libpff_item_t* message, std::string html,
+                       std::vector<std::string>* warnings) {
+  uint32_t code_page = kCodePageUtf8;
+  // The message's properties are its record set 0 (the libpff_item_get_entry_value_* getters
+  // are deprecated).
+  if (RecordEntryPtr entry = TableEntry(message, 0, kPrInternetCpid); entry != nullptr) {
+    libpff_error_t* error = nullptr;
+    if (libpff_record_entry_get_data_as_32bit_integer(entry.get(), &code_page, &error) != 1) {
+      libpff_error_free(&error);
+      code_page = kCodePageUtf8;
+    }
+  }
+  if (html.empty() || code_page == kCodePageUtf8) {
+    return html;
+  }
+  Result<DecodedText> decoded = ConvertToUtf8(html, CodePageCharset(code_page));
+  if (!decoded.ok()) {
+    warnings->push_back("HTML body in code page " + std::to_string(code_page) +
+                        " could not be converted: " + decoded.error().message());
+    return html;
+  }
+  if (!decoded->warning.empty()) {
+    warnings->push_back("HTML body in code page " + std::to_string(code_page) + ": " +
+                        decoded->warning);
+  }
+  return std::move(decoded->utf8);
 }
 
 std::string Base64Lines(std::string_view bytes) {
@@ -381,8 +456,10 @@ class Renderer {
 
     std::string plain = Body(message, libpff_message_get_plain_text_body_size,
                              libpff_message_get_plain_text_body, "plain text", warnings_);
-    std::string html = Body(message, libpff_message_get_html_body_size,
-                            libpff_message_get_html_body, "HTML", warnings_);
+    std::string html = HtmlAsUtf8(message,
+                                  Body(message, libpff_message_get_html_body_size,
+                                       libpff_message_get_html_body, "HTML", warnings_),
+                                  warnings_);
     std::string rtf;
     if (plain.empty() && html.empty()) {
       rtf = Body(message, libpff_message_get_rtf_body_size, libpff_message_get_rtf_body, "RTF",
