@@ -1308,8 +1308,12 @@ def plan_lcslog(sessions, seed, n_merged, n_only):
     candidates = [s for s in sessions if s.planted is None]
     chosen = sorted(rng.sample(candidates, min(n_merged, len(candidates))), key=Session.key)
     for i, s in enumerate(chosen):
-        for k in range(len(LCSLOG_VARIANTS)):
-            v = LCSLOG_VARIANTS[(i + k) % len(LCSLOG_VARIANTS)]
+        # bcp writes a body's line break raw, which ends the row there (the reader then rejects
+        # both halves): a session with a two-line message goes to the CSV dump, which quotes it.
+        multiline = any("\n" in ln[3] or "\r" in ln[3] for ln in s.lines if ln[0] == "msg")
+        allowed = ["csv"] if multiline else LCSLOG_VARIANTS
+        for k in range(len(allowed)):
+            v = allowed[(i + k) % len(allowed)]
             if s.kind != "meetings" or s.start not in conf_starts[v]:
                 break
         else:
