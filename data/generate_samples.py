@@ -8,14 +8,19 @@ not tested against themselves. Formats follow ../shared/docs/ediscovery.md secti
   ... _conf.eml for conferences
 
 each a CRLF MIME file with the literal boundary "MIME_Boundary", one base64 text/html utf-8 part
-holding the IM transcript. Ordinary RFC 5322 emails with attachments go to mail/ and a zip that
-nests another zip. manifest.json describes every item so tests can compute expected results.
+holding the IM transcript (some conferences add uploaded pptx/docx/xlsx/pdf parts after it).
+LcsLog SQL dumps of some of the same sessions, and of a few found only there, go to
+sql/lcslog/<variant>/. Ordinary RFC 5322 emails with attachments go to mail/, a zip that nests
+another zip, an mbox, and emails with TNEF, docx and zip attachments. manifest.json describes
+every item so tests can compute expected results.
 
 Deterministic: the same arguments (and the same installed text packages) give byte-identical
 output. Only random.Random instances seeded from --seed are used; archive timestamps are fixed.
 
 Usage: python3 data/generate_samples.py --out DIR [--seed 42] [--conversations N] [--emails M]
                                         [--formats zip,tar.gz] [--archives 3] [--bad-inputs]
+                                        [--lcslog 20] [--lcslog-only 3] [--upload-ratio 0.2]
+                                        [--mbox 4] [--no-mail-extras]
 See data/README.md.
 """
 
