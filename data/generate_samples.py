@@ -1603,7 +1603,7 @@ def main(argv=None):
                          "two conferences when R > 0; 0 = none)")
     ap.add_argument("--mbox", type=int, default=4, metavar="M",
                     help="random emails in mail/archive.mbox (the planted mbox email and a copy "
-                         "of a loose email come on top); 0 with --no-mail-extras: no mbox")
+                         "of a loose email come on top; --no-mail-extras writes no mbox)")
     ap.add_argument("--no-mail-extras", action="store_true",
                     help="skip mail/archive.mbox and the TNEF, docx and zip-attachment emails")
     ap.add_argument("--manifest", metavar="PATH",
