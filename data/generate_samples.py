@@ -1772,9 +1772,13 @@ def main(argv=None):
                 token_ipath = next(h["ipath"] for h in holders if h["tokens"])
             items.append(rec)
             mail_extra += 1
+            # Docket folds an attachment's text (a TNEF's attachments included) into the email,
+            # but a member of an attached archive is an item of its own: the search hit.
+            hit = token_ipath if details[0]["kind"] == "zip" else rec["ipath"]
             planted_extra.append({"id": m.planted_extra,
                                   "source": "attachment-" + details[0]["kind"],
-                                  "ipath": rec["ipath"], "token_ipath": token_ipath,
+                                  "ipath": hit, "token_ipath": token_ipath,
+                                  "family_ipath": rec["ipath"],
                                   "kind": "email", "tokens": m.tokens, "phrases": m.phrases,
                                   "participants": rec["participants"], "sent": rec["sent"]})
         xrng = random.Random("%d:mbox" % args.seed)
@@ -1795,8 +1799,8 @@ def main(argv=None):
             if getattr(m, "planted_extra", None):
                 rec["planted_extra"] = [m.planted_extra]
                 planted_extra.append({"id": m.planted_extra, "source": "mbox",
-                                      "ipath": rec["ipath"],
-                                      "token_ipath": rec["ipath"], "kind": "email",
+                                      "ipath": rec["ipath"], "token_ipath": rec["ipath"],
+                                      "family_ipath": rec["ipath"], "kind": "email",
                                       "tokens": m.tokens, "phrases": m.phrases,
                                       "participants": rec["participants"], "sent": rec["sent"]})
             if original:
@@ -1815,6 +1819,7 @@ def main(argv=None):
             if row["dump_only"]:
                 planted_extra.append({"id": row["planted_extra"], "source": "lcslog-" + row["variant"],
                                       "ipath": row["ipath"], "token_ipath": row["ipath"],
+                                      "family_ipath": row["ipath"],
                                       "kind": row["kind"], "tokens": row["tokens"], "phrases": [],
                                       "participants": row["participants"], "sent": row["sent"]})
             else:
@@ -1851,6 +1856,7 @@ def main(argv=None):
                     pid = next(x for x in rec["planted_extra"] if u["kind"] in x)
                     planted_extra.append({"id": pid, "source": "upload-" + u["kind"],
                                           "ipath": rec["ipath"], "token_ipath": u["ipath"],
+                                          "family_ipath": rec["ipath"],
                                           "kind": rec["kind"], "tokens": u["tokens"],
                                           "phrases": [], "participants": rec["participants"],
                                           "sent": rec["sent"]})
