@@ -8,14 +8,19 @@ not tested against themselves. Formats follow ../shared/docs/ediscovery.md secti
   ... _conf.eml for conferences
 
 each a CRLF MIME file with the literal boundary "MIME_Boundary", one base64 text/html utf-8 part
-holding the IM transcript. Ordinary RFC 5322 emails with attachments go to mail/ and a zip that
-nests another zip. manifest.json describes every item so tests can compute expected results.
+holding the IM transcript (some conferences add uploaded pptx/docx/xlsx/pdf parts after it).
+LcsLog SQL dumps of some of the same sessions, and of a few found only there, go to
+sql/lcslog/<variant>/. Ordinary RFC 5322 emails with attachments go to mail/, a zip that nests
+another zip, an mbox, and emails with TNEF, docx and zip attachments. manifest.json describes
+every item so tests can compute expected results.
 
 Deterministic: the same arguments (and the same installed text packages) give byte-identical
 output. Only random.Random instances seeded from --seed are used; archive timestamps are fixed.
 
 Usage: python3 data/generate_samples.py --out DIR [--seed 42] [--conversations N] [--emails M]
                                         [--formats zip,tar.gz] [--archives 3] [--bad-inputs]
+                                        [--lcslog 20] [--lcslog-only 3] [--upload-ratio 0.2]
+                                        [--mbox 4] [--no-mail-extras]
 See data/README.md.
 """
 
@@ -37,6 +42,11 @@ import sys
 import tarfile
 import time
 import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import document_samples  # noqa: E402  (siblings in data/, standard library only)
+import lcslog_dump  # noqa: E402
+import mail_samples  # noqa: E402
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -105,7 +115,12 @@ RESERVED = [
     "quartalsbericht", "отчёт", "отчет", "ميزانية",     # planted 4 (Arabic without the article too)
     "zanzibarquota", "falcon",                           # planted 5
     "会议改到周五", "freitag 10:00 passt",               # phrases of planted 1
-]
+    # planted_extra tokens (conference uploads, LcsLog-only sessions, mbox, TNEF, attachments):
+    # invented words that no text package contains, so listing them changes no sentence pool.
+] + [t.casefold() for t in [
+    "orchidvault", "basaltcompass", "lanternquay", "marzipanledger", "quillfjord",
+    "pelicanharbor", "tamarindvoucher", "cobaltmeridian", "saffronglacier",
+]]
 
 
 RESERVED_RE = re.compile("|".join(re.escape(t) for t in RESERVED))
@@ -591,9 +606,28 @@ def transcript_html(subject, lines):
     return "".join(out)
 
 
-def session_eml(start, sender, recipients, session_id, subject, body_html):
-    """§1.3 header block, CRLF, literal MIME_Boundary, base64 text/html at 76 columns."""
-    b64 = base64.encodebytes(body_html.encode("utf-8")).decode("ascii").replace("\n", CRLF)
+def b64_crlf(data):
+    """base64 at 76 columns, CRLF line ends (the last line ends with CRLF too)."""
+    return base64.encodebytes(data).decode("ascii").replace("\n", CRLF)
+
+
+def upload_part(upload):
+    """One uploaded file as a MIME part after the transcript (ediscovery.md §1.3: conference
+    files may add parts for uploaded content). Starts at the boundary line."""
+    return CRLF.join([
+        "--MIME_Boundary",
+        "Content-Type: %s;" % upload.media_type,
+        '\tname="%s"' % upload.file_name,
+        "Content-Transfer-Encoding: base64",
+        "Content-Disposition: attachment;",
+        '\tfilename="%s"' % upload.file_name,
+        "", ""]) + b64_crlf(upload.data)
+
+
+def session_eml(start, sender, recipients, session_id, subject, body_html, uploads=()):
+    """§1.3 header block, CRLF, literal MIME_Boundary, base64 text/html at 76 columns; then one
+    base64 part per conference upload (none: the file is exactly the §1.3 layout)."""
+    b64 = b64_crlf(body_html.encode("utf-8"))
     head = [
         "Date: " + format_datetime(start.replace(microsecond=0), usegmt=True),
         "MIME-Version: 1.0",
@@ -610,7 +644,8 @@ def session_eml(start, sender, recipients, session_id, subject, body_html):
         '\tcharset="utf-8"',
         "",
     ]
-    return (CRLF.join(head) + CRLF + b64 + "--MIME_Boundary--" + CRLF).encode("ascii")
+    parts = "".join(upload_part(u) for u in uploads)
+    return (CRLF.join(head) + CRLF + b64 + parts + "--MIME_Boundary--" + CRLF).encode("ascii")
 
 
 def make_session_id(rng):
@@ -624,7 +659,8 @@ class Session:
     """One IM session or conference: everything needed to write the file and the manifest."""
 
     __slots__ = ("kind", "start", "seq", "sender", "recipients", "session_id", "subject", "lines",
-                 "lang", "langs", "archive_index", "planted", "tokens", "phrases", "seed")
+                 "lang", "langs", "archive_index", "planted", "tokens", "phrases", "seed",
+                 "uploads")
 
     def file_name(self):
         t = self.start
@@ -638,7 +674,11 @@ class Session:
 
     def render(self):
         return session_eml(self.start, self.sender, self.recipients, self.session_id,
-                           self.subject, transcript_html(self.subject, self.lines))
+                           self.subject, transcript_html(self.subject, self.lines), self.uploads)
+
+    def key(self):
+        """What Docket merges sessions by (besides the messages): start ms, SessionIdSeq, kind."""
+        return (epoch_ms(self.start), self.seq, self.kind)
 
 
 def p2p_subject(a, b):
@@ -722,6 +762,7 @@ def new_session():
     s.tokens = []
     s.phrases = []
     s.archive_index = 0
+    s.uploads = []
     return s
 
 
@@ -788,7 +829,8 @@ def addr_obj(a):
 
 class Mail:
     __slots__ = ("data", "message_id", "sender", "to", "cc", "subject", "date", "lang",
-                 "attachments", "file_name", "planted", "tokens", "phrases", "has_html")
+                 "attachments", "file_name", "planted", "tokens", "phrases", "has_html",
+                 "planted_extra")
 
 
 def _set_boundaries(msg, rng):
@@ -811,6 +853,10 @@ def build_mail(rng, sender, to, cc, subject, date, text, html_body, attachments,
     if html_body is not None:
         msg.add_alternative(html_body, subtype="html", charset="utf-8")
     for name, subtype, data in attachments:
+        if "/" in subtype:     # binary: "application/ms-tnef", ... (base64)
+            maintype, subtype = subtype.split("/", 1)
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+            continue
         params = {"charset": "utf-8"} if subtype == "plain" else {}
         msg.add_attachment(data, maintype="text", subtype=subtype, filename=name, params=params)
     if not msg.is_multipart():
@@ -1069,6 +1115,378 @@ def mail_record(m, ipath, archive, member, container):
 
 
 # --------------------------------------------------------------------------------------------
+# Conference uploads: handouts and decks as extra MIME parts of a _conf.eml
+# --------------------------------------------------------------------------------------------
+
+OOXML = document_samples.OOXML
+UPLOAD_MEDIA_TYPES = {
+    "pptx": OOXML + "presentationml.presentation",
+    "docx": OOXML + "wordprocessingml.document",
+    "xlsx": OOXML + "spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+UPLOAD_KINDS = ["pptx", "docx", "xlsx", "pdf"]
+UPLOAD_STEMS = {"pptx": ["deck", "slides", "review"], "docx": ["agenda", "minutes", "handout"],
+                "xlsx": ["figures", "budget", "tracker"], "pdf": ["handout", "report", "brief"]}
+
+
+class Upload:
+    __slots__ = ("file_name", "kind", "media_type", "data", "tokens", "planted_extra")
+
+
+def upload_document(kind, title, author, when, paragraphs, rng):
+    """paragraphs: the text lines; one file of `kind` holding them (and `title`)."""
+    if kind == "pptx":
+        slides = [[title] + paragraphs[:2]] + [[p] for p in paragraphs[2:]]
+        return document_samples.make_pptx(slides, title=title, author=author)
+    if kind == "docx":
+        return document_samples.make_docx([title] + paragraphs, title=title, author=author,
+                                          created=iso(when))
+    if kind == "xlsx":
+        rows = [["item", "quantity", "unit_price", "currency"]]
+        for _ in range(rng.randint(2, 6)):
+            rows.append([rng.choice(CSV_ITEMS), rng.randint(1, 500),
+                         rng.randint(100, 200000) / 100.0,
+                         rng.choice(["USD", "EUR", "CNY", "JPY", "RUB"])])
+        return document_samples.make_xlsx({"Budget": rows, "Notes": [[p] for p in paragraphs]},
+                                          title=title, author=author)
+    return document_samples.make_pdf(["\n".join([title, ""] + paragraphs)], title=title,
+                                     author=author)
+
+
+def make_upload(kind, file_name, data, tokens=(), planted_extra=None):
+    u = Upload()
+    u.kind, u.file_name, u.media_type, u.data = kind, file_name, UPLOAD_MEDIA_TYPES[kind], data
+    u.tokens, u.planted_extra = list(tokens), planted_extra
+    return u
+
+
+def random_upload(rng, maker, s, kind, used_names):
+    # PDF text is WinAnsi (Helvetica): Latin sentences only there.
+    lang = s.lang if kind != "pdf" or s.lang in ("en", "de") else "en"
+    paragraphs = [maker.sentence(rng, lang).replace(CRLF, " ") for _ in range(rng.randint(2, 5))]
+    if kind == "pdf":
+        paragraphs = [p for p in paragraphs if p.encode("cp1252", "replace").decode("cp1252") == p]
+        paragraphs = paragraphs or [rng.choice(BUILTIN["en"])]
+    title = rng.choice(IM_SUBJECTS[lang])
+    name = "%s-%04d.%s" % (rng.choice(UPLOAD_STEMS[kind]), rng.randrange(10000), kind)
+    while name in used_names:
+        name = "%s-%04d.%s" % (rng.choice(UPLOAD_STEMS[kind]), rng.randrange(10000), kind)
+    used_names.add(name)
+    data = upload_document(kind, title, PERSON[s.sender][0], s.start, paragraphs, rng)
+    return make_upload(kind, name, data)
+
+
+def planted_uploads(s):
+    """The two planted uploads: a deck (token orchidvault) and a PDF (token basaltcompass). Their
+    bytes are fixed; the conference that carries them depends on the seed (see the manifest)."""
+    author = PERSON[s.sender][0]
+    deck = document_samples.make_pptx(
+        [["Rollout plan", "Project orchidvault starts in the Nordic region in July.",
+          "Pilot sites: Oslo, Malmö, Tampere."],
+         ["Risks", "Hardware delivery may slip by two weeks."]],
+        title="Rollout plan", author=author)
+    memo = document_samples.make_pdf(
+        ["Internal memo\n\nThe basaltcompass audit closes on 30 June 2013.\n"
+         "Please send open questions to the audit office before then."],
+        title="Audit memo", author=author)
+    return [make_upload("pptx", "rollout-plan.pptx", deck, ["orchidvault"],
+                        "planted-upload-pptx-orchidvault"),
+            make_upload("pdf", "audit-memo.pdf", memo, ["basaltcompass"],
+                        "planted-upload-pdf-basaltcompass")]
+
+
+def plan_uploads(sessions, seed, ratio, maker):
+    """Gives about `ratio` of the random conferences 1-2 uploads (at least two conferences when
+    ratio > 0: the first carries the planted deck, the second the planted PDF). Uses its own RNG,
+    so the sessions themselves do not change."""
+    rng = random.Random("%d:uploads" % seed)
+    confs = [s for s in sessions if s.planted is None and s.kind == "meetings"]
+    if ratio <= 0 or not confs:
+        return []
+    picked = [s for s in confs if rng.random() < ratio]
+    want = min(2, len(confs))
+    if len(picked) < want:
+        rest = [s for s in confs if all(s is not p for p in picked)]
+        picked += rng.sample(rest, want - len(picked))
+    position = {id(s): i for i, s in enumerate(sessions)}
+    picked.sort(key=lambda s: position[id(s)])
+    for n, s in enumerate(picked):
+        used = set()
+        if n == 0:
+            s.uploads = [planted_uploads(s)[0], random_upload(rng, maker, s, "xlsx", used)]
+        elif n == 1:
+            s.uploads = [planted_uploads(s)[1]]
+        else:
+            kinds = [rng.choice(UPLOAD_KINDS)]
+            if rng.random() < 0.25:
+                kinds.append(rng.choice(UPLOAD_KINDS))
+            s.uploads = [random_upload(rng, maker, s, k, used) for k in kinds]
+    return picked
+
+
+def upload_records(s, conference_ipath):
+    return [{"file_name": u.file_name, "kind": u.kind, "media_type": u.media_type,
+             "ipath": conference_ipath + "!/attachment/" + u.file_name, "size": len(u.data),
+             "sha256": sha256(u.data), "tokens": u.tokens}
+            for u in s.uploads]
+
+
+# --------------------------------------------------------------------------------------------
+# LcsLog SQL dumps (lcslog_dump.py) of sessions that are also in the exports, plus a few that
+# exist only in the dumps
+# --------------------------------------------------------------------------------------------
+
+LCSLOG_VARIANTS = ["bcp-char", "bcp-w", "csv"]
+# Under sql/ so that a folder walk (Docket sorts paths) meets the export archives first: a session
+# found in both is stored under its export ipath, and the dump becomes one more location of it.
+LCSLOG_ROOT = "sql/lcslog"
+
+
+def lcslog_only_sessions():
+    """Fixed sessions written only to the dumps, one per variant; independent of the seed. They
+    never involve bob@contoso.com (tests query him by participant and compare with the items,
+    which hold no sha256 for a dump rendering)."""
+    out = []
+
+    def mk(pid, variant, kind, start, sender, recipients, lines, lang, langs, tokens):
+        s = new_session()
+        s.kind, s.start, s.sender, s.recipients = kind, start, sender, recipients
+        s.subject = (p2p_subject(sender, recipients[0]) if kind == "im"
+                     else "Conference organized by " + sender)
+        s.session_id = ""
+        s.lang, s.langs = lang, langs
+        s.lines = [("msg", who, start.replace(microsecond=0) + dt.timedelta(seconds=off), text)
+                   for who, off, text in lines]
+        s.planted, s.tokens, s.phrases = pid, tokens, []
+        out.append((variant, s))
+
+    c, d = "carol@contoso.com", "dave@fabrikam.com"
+    mk("lcslog-only-1-p2p-en", "bcp-char", "im", dt.datetime(2013, 6, 18, 10, 20, 30, 125000, tzinfo=UTC),
+       c, [d],
+       [(c, 0, "Dave, the lanternquay shipment cleared customs this morning."),
+        (d, 25, "Great news & thanks! Send me the paperwork when you can."),
+        (c, 61, "Will do, the scans go out before 3pm.")],
+       "en", ["en"], ["lanternquay"])
+    s, o, lm, e = ("sabine.schaefer@contoso.com", "olga.ivanova@contoso.com", "li.ming@contoso.com",
+                   "erin@fabrikam.com")
+    mk("lcslog-only-2-conf-de-ru-zh", "bcp-w", "meetings",
+       dt.datetime(2013, 6, 19, 15, 0, 0, 250000, tzinfo=UTC), s, [o, lm, e],
+       [(s, 0, "Guten Tag, bitte prüft das Protokoll marzipanledger bis Montag."),
+        (o, 30, "Хорошо, я посмотрю протокол завтра утром."),
+        (lm, 75, "收到，我明天上午回复大家。"),
+        (e, 110, "Thanks, I added my comments to the shared folder."),
+        (s, 140, "Danke euch allen, bis nächste Woche.")],
+       "de", ["de", "ru", "zh-Hans", "en"], ["marzipanledger"])
+    sh = "sato.hanako@contoso.com"
+    mk("lcslog-only-3-p2p-zh-ja", "csv", "im", dt.datetime(2013, 6, 20, 8, 45, 10, 375000, tzinfo=UTC),
+       lm, [sh],
+       [(lm, 0, "佐藤小姐，quillfjord 项目的报价单已经发给你了。"),
+        (sh, 40, "ありがとうございます。quillfjord の件、確認します。"),
+        (lm, 95, "好的，有问题随时联系我。")],
+       "zh-Hans", ["zh-Hans", "ja"], ["quillfjord"])
+    for _, s in out:
+        for line in s.lines:
+            assert is_reserved_free(line[3].replace(s.tokens[0], "")), line
+    return out
+
+
+def lcslog_table_file(variant, kind):
+    return ("ConferenceMessages" if kind == "meetings" else "Messages") + \
+        (".csv" if variant == "csv" else ".dat")
+
+
+def lcslog_ipath(variant, s):
+    """Docket's ipath of a dump session: <folder>/<message table file>!/<export-style name>.tsv."""
+    return "%s/%s/%s!/%s" % (LCSLOG_ROOT, variant, lcslog_table_file(variant, s.kind),
+                             s.file_name()[:-len(".eml")] + ".tsv")
+
+
+def plan_lcslog(sessions, seed, n_merged, n_only):
+    """Returns {variant: [sessions]}: n_merged random export sessions dealt round-robin (in start
+    order) to the variants, plus the first n_only dump-only sessions."""
+    rng = random.Random("%d:lcslog" % seed)
+    groups = {v: [] for v in LCSLOG_VARIANTS}
+    # ConferenceMessages rows carry SessionIdTime only: two conferences starting in the same
+    # millisecond in one dump could not be told apart, so they go to different dumps.
+    conf_starts = {v: set() for v in LCSLOG_VARIANTS}
+    candidates = [s for s in sessions if s.planted is None]
+    chosen = sorted(rng.sample(candidates, min(n_merged, len(candidates))), key=Session.key)
+    for i, s in enumerate(chosen):
+        # bcp writes a body's line break raw, which ends the row there (the reader then rejects
+        # both halves): a session with a two-line message goes to the CSV dump, which quotes it.
+        multiline = any("\n" in ln[3] or "\r" in ln[3] for ln in s.lines if ln[0] == "msg")
+        allowed = ["csv"] if multiline else LCSLOG_VARIANTS
+        for k in range(len(allowed)):
+            v = allowed[(i + k) % len(allowed)]
+            if s.kind != "meetings" or s.start not in conf_starts[v]:
+                break
+        else:
+            continue
+        groups[v].append(s)
+        if s.kind == "meetings":
+            conf_starts[v].add(s.start)
+    keys = {s.key() for s in sessions}
+    for v, s in lcslog_only_sessions()[:n_only]:
+        while s.key() in keys or (s.kind == "meetings" and s.start in conf_starts[v]):
+            s.seq += 1
+        keys.add(s.key())
+        groups[v].append(s)
+    return groups
+
+
+def write_lcslog(out, seed, groups, export_ipaths):
+    """Writes one dump folder per non-empty variant; returns the manifest's "lcslog" section."""
+    dumps, rows = [], []
+    for v in LCSLOG_VARIANTS:
+        group = groups[v]
+        if not group:
+            continue
+        folder = LCSLOG_ROOT + "/" + v
+        path = os.path.join(out, *folder.split("/"))
+        lcslog_dump.write_lcslog_dump(path, group, v, random.Random("%d:lcslog:%s" % (seed, v)))
+        files = []
+        for name in sorted(os.listdir(path)):
+            with open(os.path.join(path, name), "rb") as f:
+                data = f.read()
+            files.append({"name": name, "size": len(data), "sha256": sha256(data)})
+        only = [s for s in group if s.planted is not None]
+        dumps.append({"variant": v, "folder": folder, "files": files, "sessions": len(group),
+                      "merged": len(group) - len(only), "dump_only": len(only)})
+        for s in sorted(group, key=Session.key):
+            msgs = [ln for ln in s.lines if ln[0] == "msg"]
+            exports = export_ipaths.get(s.key(), []) if s.planted is None else []
+            row = {
+                "ipath": lcslog_ipath(v, s),
+                "variant": v,
+                "folder": folder,
+                "table": lcslog_table_file(v, s.kind),
+                "kind": s.kind,
+                "start_ms": epoch_ms(s.start),
+                "file_time": iso_ms(s.start),
+                "sequence": s.seq,
+                "session_id": s.session_id or None,
+                "title": s.subject,
+                "from": s.sender,
+                "participants": [s.sender] + list(s.recipients),
+                "sent": iso(s.start),
+                "message_count": len(msgs),
+                "export_ipaths": exports,
+                "expected_ipath": exports[0] if exports else lcslog_ipath(v, s),
+                "dump_only": s.planted is not None,
+            }
+            if s.planted is not None:
+                row["planted_extra"] = s.planted
+                row["tokens"] = s.tokens
+                row["languages"] = s.langs
+            rows.append(row)
+    return {"root": LCSLOG_ROOT, "variants": LCSLOG_VARIANTS, "dumps": dumps, "sessions": rows}
+
+
+# --------------------------------------------------------------------------------------------
+# More mail: an mbox, a TNEF winmail.dat, Office and zip attachments
+# --------------------------------------------------------------------------------------------
+
+def fixed_mail(pid, sender, to, subject, date, text, attachments, mid, file_name, lang, tokens,
+               phrases=()):
+    """A mail whose content is fixed (independent of the seed), like planted_mail()."""
+    rng = random.Random("docket-" + pid)  # boundaries only
+    m = Mail()
+    m.data = build_mail(rng, sender, to, [], subject, date, text, None, attachments, mid)
+    m.message_id, m.sender, m.to, m.cc, m.subject, m.date = mid, sender, to, [], subject, date
+    m.lang, m.attachments, m.has_html = lang, attachments, False
+    m.file_name = file_name
+    # Not m.planted: "planted" (and counts.planted) keep meaning the five original items.
+    m.planted, m.planted_extra, m.tokens, m.phrases = None, pid, list(tokens), list(phrases)
+    return m
+
+
+def planted_mbox_mail():
+    return fixed_mail(
+        "planted-mbox-pelicanharbor", "erin@fabrikam.com", ["frank@fabrikam.com"], "Harbor visit",
+        dt.datetime(2013, 6, 21, 9, 30, 0, tzinfo=UTC),
+        "Hi Frank,\n\nthe pelicanharbor tour is confirmed for Thursday at 10:00.\n"
+        "Please bring safety shoes.\n\nBest regards,\nErin Davis\n",
+        [], "<pelican-harbor-20130621@fabrikam.com>", "20130621-093000-harbor-visit.eml", "en",
+        ["pelicanharbor"])
+
+
+def attachment_mails():
+    """(mail, details) for the TNEF, docx and zip-with-pdf emails. details: per attachment, the
+    extra manifest fields (kind, tokens, children)."""
+    out = []
+    docx_mime = UPLOAD_MEDIA_TYPES["docx"]
+    draft = document_samples.make_docx(
+        ["Vertragsentwurf", "Die Gutschrift tamarindvoucher gilt bis Ende September.",
+         "Zahlungsziel: 30 Tage netto."],
+        title="Vertragsentwurf", author="Klaus Becker", created="2013-06-24T10:00:00Z")
+    winmail = mail_samples.make_tnef(
+        "Vertragsentwurf", "Hallo Jürgen,\r\nanbei der Entwurf.\r\n",
+        [("Vertragsentwurf.docx", draft, docx_mime)])
+    m = fixed_mail(
+        "planted-tnef-tamarindvoucher", "klaus.becker@fabrikam.com", ["juergen.mueller@contoso.com"],
+        "Vertragsentwurf", dt.datetime(2013, 6, 24, 11, 5, 0, tzinfo=UTC),
+        "Hallo Jürgen,\n\nanbei der Entwurf (Outlook hat ihn als winmail.dat verpackt).\n\n"
+        "Viele Grüße\nKlaus Becker\n",
+        [("winmail.dat", "application/ms-tnef", winmail)], "<vertragsentwurf-20130624@fabrikam.com>",
+        "20130624-110500-vertragsentwurf.eml", "de", ["tamarindvoucher"])
+    out.append((m, [{"kind": "tnef", "tokens": [], "children": [
+        {"file_name": "Vertragsentwurf.docx", "path": "attachment/Vertragsentwurf.docx",
+         "kind": "docx", "size": len(draft), "sha256": sha256(draft),
+         "tokens": ["tamarindvoucher"]}]}]))
+
+    forecast = document_samples.make_docx(
+        ["Q3 forecast", "The cobaltmeridian account renews in September.",
+         "第三季的營收預計成長百分之五。", "Итог: выручка растёт третий квартал подряд."],
+        title="Q3 forecast", author="王芳", created="2013-06-25T02:00:00Z")
+    m = fixed_mail(
+        "planted-docx-cobaltmeridian", "wang.fang@contoso.com", ["li.ming@contoso.com"],
+        "Q3 forecast 第三季預測", dt.datetime(2013, 6, 25, 3, 15, 0, tzinfo=UTC),
+        "李明 您好：\n\n附件是第三季的預測，請參考。\n\n敬祝 順心\n王芳\n",
+        [("Q3-forecast.docx", docx_mime, forecast)], "<q3-forecast-20130625@contoso.com>",
+        "20130625-031500-q3-forecast.eml", "zh-Hant", ["cobaltmeridian"])
+    out.append((m, [{"kind": "docx", "tokens": ["cobaltmeridian"], "children": []}]))
+
+    scan = document_samples.make_pdf(
+        ["Supply agreement\n\nReference saffronglacier, signed on 26 June 2013.",
+         "Terms and conditions: delivery within 30 days of the order."],
+        title="Supply agreement", author="Frank Miller")
+    readme = b"Scans of the signed supply agreement.\r\n"
+    when = dt.datetime(2013, 6, 26, 14, 0, 0, tzinfo=UTC)
+    scans = zip_bytes([("signed/contract-scan.pdf", scan, when), ("signed/readme.txt", readme, when)])
+    m = fixed_mail(
+        "planted-zip-pdf-saffronglacier", "frank@fabrikam.com", ["sabine.schaefer@contoso.com"],
+        "Signed agreement scans", dt.datetime(2013, 6, 26, 14, 20, 0, tzinfo=UTC),
+        "Hi Sabine,\n\nthe signed scans are in the attached zip.\n\nBest regards,\nFrank Miller\n",
+        [("scans-2013-06.zip", "application/zip", scans)], "<signed-scans-20130626@fabrikam.com>",
+        "20130626-142000-signed-scans.eml", "en", ["saffronglacier"])
+    out.append((m, [{"kind": "zip", "tokens": [], "children": [
+        {"file_name": "contract-scan.pdf", "path": "signed/contract-scan.pdf", "kind": "pdf",
+         "size": len(scan), "sha256": sha256(scan), "tokens": ["saffronglacier"]},
+        {"file_name": "readme.txt", "path": "signed/readme.txt", "kind": "text",
+         "size": len(readme), "sha256": sha256(readme), "tokens": []}]}]))
+    return out
+
+
+def mbox_postmark(m):
+    d = m.date
+    return (m.sender.encode("ascii"),
+            ("%s %s %2d %02d:%02d:%02d %d" % (
+                ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][d.weekday()],
+                ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                 "Dec"][d.month - 1], d.day, d.hour, d.minute, d.second, d.year)).encode("ascii"))
+
+
+def make_mailbox(messages):
+    """mboxrd bytes: one postmark per message from its own sender and date."""
+    out = b""
+    for m in messages:
+        sender, date = mbox_postmark(m)
+        out += mail_samples.make_mbox([m.data], sender=sender, date=date)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
 # Bad inputs
 # --------------------------------------------------------------------------------------------
 
@@ -1175,6 +1593,19 @@ def main(argv=None):
     ap.add_argument("--duplicate-rate", type=float, default=0.0,
                     help="share of sessions also archived by a second pool (ArchiveDuplicateMessages)")
     ap.add_argument("--bad-inputs", action="store_true", help="also write bad/ (malformed inputs)")
+    ap.add_argument("--lcslog", type=int, default=20, metavar="N",
+                    help="export sessions also written to the LcsLog SQL dumps under "
+                         + LCSLOG_ROOT + "/<variant>/ (Docket merges each with its export copy)")
+    ap.add_argument("--lcslog-only", type=int, default=3, metavar="K",
+                    help="fixed sessions written only to the dumps, one per variant (0-3)")
+    ap.add_argument("--upload-ratio", type=float, default=0.2, metavar="R",
+                    help="share of the random conferences that carry uploaded files (at least "
+                         "two conferences when R > 0; 0 = none)")
+    ap.add_argument("--mbox", type=int, default=4, metavar="M",
+                    help="random emails in mail/archive.mbox (the planted mbox email and a copy "
+                         "of a loose email come on top; --no-mail-extras writes no mbox)")
+    ap.add_argument("--no-mail-extras", action="store_true",
+                    help="skip mail/archive.mbox and the TNEF, docx and zip-attachment emails")
     ap.add_argument("--manifest", metavar="PATH",
                     help="write the manifest here instead of OUT/manifest.json (keeps it out of a "
                          "directory you ingest whole: it names every planted token)")
@@ -1186,8 +1617,10 @@ def main(argv=None):
     for f in formats:
         if f not in ("zip", "tar.gz", "dir"):
             ap.error("unknown format %r (zip, tar.gz, dir)" % f)
-    if args.conversations < 0 or args.emails < 0:
+    if args.conversations < 0 or args.emails < 0 or args.lcslog < 0 or args.mbox < 0:
         ap.error("counts must be >= 0")
+    if not 0 <= args.lcslog_only <= len(LCSLOG_VARIANTS):
+        ap.error("--lcslog-only takes 0 to %d" % len(LCSLOG_VARIANTS))
     plan = archive_plan(formats, args.archives)
     if len(plan) > len(STORES):
         ap.error("at most %d archives" % len(STORES))
@@ -1233,8 +1666,16 @@ def main(argv=None):
                     used.add((other, s.file_name()))
                     dup_targets.setdefault(other, []).append(idx)
 
-    # 3. Write each archive in member order; content comes from the session's own RNG.
+    # Content comes from each session's own RNG, so filling them all here (rather than while
+    # writing) changes nothing; uploads need each conference's organizer and language.
+    for s in sessions:
+        if s.planted is None:
+            maker.fill_session(s, random.Random(s.seed), s.kind)
+    with_uploads = plan_uploads(sessions, args.seed, args.upload_ratio, maker)
+
+    # 3. Write each archive in member order.
     items = []
+    export_records = {}   # Session.key() -> the item records of its export copies
     archives = []
     for a_idx, fmt in enumerate(plan):
         name = archive_name(a_idx, fmt)
@@ -1257,7 +1698,13 @@ def main(argv=None):
             data = s.render()
             writer.add(member, data, s.start)
             rec = session_record(s, name, fmt, member, data)
+            if s.uploads:
+                rec["uploads"] = upload_records(s, rec["ipath"])
+                for u in s.uploads:
+                    if u.planted_extra:
+                        rec.setdefault("planted_extra", []).append(u.planted_extra)
             items.append(rec)
+            export_records.setdefault(s.key(), []).append(rec)
         writer.close()
         archives.append({"name": name, "format": fmt, "store": prefix.rstrip("/"),
                          "items": len(members),
@@ -1306,6 +1753,80 @@ def main(argv=None):
     archives.append({"name": "mail/mail-archive.zip", "format": "zip", "store": None,
                      "items": len(top) + len(inner), "nested": ["nested/inner.zip"]})
 
+    # 4b. More mail: attachment emails (loose), then the mbox. Own RNG; the mails above stay.
+    planted_extra = []
+    mailboxes = []
+    mail_extra = 0
+    if not args.no_mail_extras:
+        for m, details in attachment_mails():
+            with open(os.path.join(mail_dir, m.file_name), "wb") as f:
+                f.write(m.data)
+            rec = mail_record(m, "mail/" + m.file_name, None, None, "mail")
+            rec["planted_extra"] = [m.planted_extra]
+            for att, extra in zip(rec["attachments"], details):
+                att["ipath"] = rec["ipath"] + "!/attachment/" + att["file_name"]
+                att.update({k: v for k, v in extra.items() if k != "children"})
+                att["children"] = [dict(c, ipath=att["ipath"] + "!/" + c.pop("path"))
+                                   for c in extra["children"]]
+                holders = [att] + att["children"]
+                token_ipath = next(h["ipath"] for h in holders if h["tokens"])
+            items.append(rec)
+            mail_extra += 1
+            # Docket folds an attachment's text (a TNEF's attachments included) into the email,
+            # but a member of an attached archive is an item of its own: the search hit.
+            hit = token_ipath if details[0]["kind"] == "zip" else rec["ipath"]
+            planted_extra.append({"id": m.planted_extra,
+                                  "source": "attachment-" + details[0]["kind"],
+                                  "ipath": hit, "token_ipath": token_ipath,
+                                  "family_ipath": rec["ipath"],
+                                  "kind": "email", "tokens": m.tokens, "phrases": m.phrases,
+                                  "participants": rec["participants"], "sent": rec["sent"]})
+        xrng = random.Random("%d:mbox" % args.seed)
+        boxed = []
+        for _ in range(args.mbox):
+            date = WINDOW_START + dt.timedelta(days=xrng.randrange(WINDOW_DAYS),
+                                               hours=xrng.randint(6, 18),
+                                               minutes=xrng.randrange(60), seconds=xrng.randrange(60))
+            boxed.append((random_mail(xrng, maker, date), None))
+        copy_of = sorted(loose, key=lambda m: m.file_name)[:1]
+        boxed[2:2] = [(planted_mbox_mail(), None)] + [(m, "mail/" + m.file_name) for m in copy_of]
+        box_name = "mail/archive.mbox"
+        box = make_mailbox([m for m, _ in boxed])
+        with open(os.path.join(out, *box_name.split("/")), "wb") as f:
+            f.write(box)
+        for i, (m, original) in enumerate(boxed, start=1):
+            rec = mail_record(m, "%s!/%d" % (box_name, i), box_name, str(i), box_name)
+            if getattr(m, "planted_extra", None):
+                rec["planted_extra"] = [m.planted_extra]
+                planted_extra.append({"id": m.planted_extra, "source": "mbox",
+                                      "ipath": rec["ipath"], "token_ipath": rec["ipath"],
+                                      "family_ipath": rec["ipath"], "kind": "email",
+                                      "tokens": m.tokens, "phrases": m.phrases,
+                                      "participants": rec["participants"], "sent": rec["sent"]})
+            if original:
+                rec["duplicate_of"] = original
+            items.append(rec)
+        mailboxes.append({"name": box_name, "format": "mboxrd", "messages": len(boxed),
+                          "size": len(box), "sha256": sha256(box)})
+
+    # 4c. LcsLog dumps: sessions also in the exports (merged by Docket) and dump-only ones.
+    lcslog = None
+    if args.lcslog or args.lcslog_only:
+        groups = plan_lcslog(sessions, args.seed, args.lcslog, args.lcslog_only)
+        export_ipaths = {k: [r["ipath"] for r in recs] for k, recs in export_records.items()}
+        lcslog = write_lcslog(out, args.seed, groups, export_ipaths)
+        for row in lcslog["sessions"]:
+            if row["dump_only"]:
+                planted_extra.append({"id": row["planted_extra"], "source": "lcslog-" + row["variant"],
+                                      "ipath": row["ipath"], "token_ipath": row["ipath"],
+                                      "family_ipath": row["ipath"],
+                                      "kind": row["kind"], "tokens": row["tokens"], "phrases": [],
+                                      "participants": row["participants"], "sent": row["sent"]})
+            else:
+                for rec in export_records[(row["start_ms"], row["sequence"], row["kind"])]:
+                    rec["lcslog_ipath"] = row["ipath"]
+                    rec["lcslog_variant"] = row["variant"]
+
     bad_records = write_bad_inputs(out, args.seed, maker) if args.bad_inputs else []
 
     # 5. Manifest.
@@ -1325,6 +1846,21 @@ def main(argv=None):
                             "tokens": tokens, "phrases": phrases,
                             "participants": rec["participants"], "sent": rec["sent"]})
     planted.sort(key=lambda p: p["id"])
+    uploads = []
+    for rec in items:
+        if "uploads" in rec and "duplicate_of" not in rec:
+            uploads.append({"ipath": rec["ipath"], "session_id": rec["session_id"],
+                            "uploads": rec["uploads"]})
+            for u in rec["uploads"]:
+                if u["tokens"]:
+                    pid = next(x for x in rec["planted_extra"] if u["kind"] in x)
+                    planted_extra.append({"id": pid, "source": "upload-" + u["kind"],
+                                          "ipath": rec["ipath"], "token_ipath": u["ipath"],
+                                          "family_ipath": rec["ipath"],
+                                          "kind": rec["kind"], "tokens": u["tokens"],
+                                          "phrases": [], "participants": rec["participants"],
+                                          "sent": rec["sent"]})
+    planted_extra.sort(key=lambda p: p["id"])
     counts = {
         "im": sum(1 for r in items if r["kind"] == "im"),
         "meetings": sum(1 for r in items if r["kind"] == "meetings"),
@@ -1332,6 +1868,16 @@ def main(argv=None):
         "duplicates": sum(1 for r in items if "duplicate_of" in r),
         "planted": len(planted),
         "bad": len(bad_records),
+        # added with the LcsLog dumps, uploads and mail containers (the keys above keep their
+        # meaning: email counts every email item, mbox messages and attachment emails included)
+        "conferences_with_uploads": len(uploads),
+        "uploads": sum(len(u["uploads"]) for u in uploads),
+        "email_in_mbox": sum(m["messages"] for m in mailboxes),
+        "email_with_office_attachments": mail_extra,
+        "lcslog_sessions": len(lcslog["sessions"]) if lcslog else 0,
+        "lcslog_merged": sum(1 for r in lcslog["sessions"] if not r["dump_only"]) if lcslog else 0,
+        "lcslog_only": sum(1 for r in lcslog["sessions"] if r["dump_only"]) if lcslog else 0,
+        "planted_extra": len(planted_extra),
     }
     langs = {}
     for r in items:
@@ -1344,7 +1890,9 @@ def main(argv=None):
         "args": {"seed": args.seed, "conversations": args.conversations, "emails": args.emails,
                  "formats": formats, "archives": len(plan), "conf_ratio": args.conf_ratio,
                  "duplicate_rate": args.duplicate_rate, "bad_inputs": args.bad_inputs,
-                 "builtin_text": args.builtin_text},
+                 "builtin_text": args.builtin_text, "lcslog": args.lcslog,
+                 "lcslog_only": args.lcslog_only, "upload_ratio": args.upload_ratio,
+                 "mbox": args.mbox, "mail_extras": not args.no_mail_extras},
         "sentence_sources": pool_stats,
         "people": [{"display_name": n, "sip": "sip:" + a, "smtp": a, "language": lang}
                    for n, a, lang in PEOPLE],
@@ -1352,6 +1900,10 @@ def main(argv=None):
         "sessions_with_language": {lang: langs.get(lang, 0) for lang in LANGS},
         "archives": archives,
         "planted": planted,
+        "planted_extra": planted_extra,
+        "uploads": uploads,
+        "mailboxes": mailboxes,
+        "lcslog": lcslog,
         "items": items,
         "bad": bad_records,
     }
@@ -1363,10 +1915,14 @@ def main(argv=None):
     total_bytes = sum(os.path.getsize(os.path.join(out, a["name"])) for a in archives
                       if a["format"] != "dir")
     print("docket samples: %d im + %d meetings (%d planted) in %d archives, %d emails "
-          "(%d loose, %d zipped, %d nested), %d bad inputs, %.1f MB, %.1fs -> %s"
+          "(%d loose, %d zipped, %d nested, %d in mbox, %d with office/tnef/zip attachments), "
+          "%d uploads in %d conferences, %d LcsLog sessions (%d dump-only), %d bad inputs, "
+          "%.1f MB, %.1fs -> %s"
           % (counts["im"], counts["meetings"], sum(1 for p in planted if p["kind"] != "email"),
-             len(plan), counts["email"], len(loose), len(top), len(inner), len(bad_records),
-             total_bytes / 1e6, time.monotonic() - t0, os.path.abspath(out)))
+             len(plan), counts["email"], len(loose), len(top), len(inner),
+             counts["email_in_mbox"], mail_extra, counts["uploads"],
+             counts["conferences_with_uploads"], counts["lcslog_sessions"], counts["lcslog_only"],
+             len(bad_records), total_bytes / 1e6, time.monotonic() - t0, os.path.abspath(out)))
     return 0
 
 
