@@ -659,11 +659,19 @@ Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
     table.sha256 = std::move(sha);
     tables.push_back(std::move(table));
   }
+  const std::string source_sha = source_hasher.FinishHex();
+  // The same dump folder, unchanged, from the same place for the same custodian: nothing new.
+  if (auto known = coordinator_.store().GetSource(source_sha);
+      known.ok() && known->complete && known->path == folder.string() &&
+      known->custodian == options_.custodian) {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    stats_.duplicates += known->items;
+    return Status::OK();
+  }
   Task begin;
   begin.type = Task::Type::kBeginSource;
   begin.path = folder.string();
-  begin.sha256 = source_hasher.FinishHex();
-  const std::string source_sha = begin.sha256;
+  begin.sha256 = source_sha;
   DOCKET_RETURN_IF_ERROR(Submit(std::move(begin)));
 
   std::unordered_map<std::string, Handle> handles;  // file name -> container
