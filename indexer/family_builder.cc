@@ -41,11 +41,6 @@ TextAnalyzer& ThreadAnalyzer() {
   return analyzer;
 }
 
-std::string LastComponent(std::string_view ipath) {
-  const size_t slash = ipath.find_last_of('/');
-  return std::string(slash == std::string_view::npos ? ipath : ipath.substr(slash + 1));
-}
-
 bool IsTextType(std::string_view media_type, std::string_view name) {
   if (media_type.substr(0, 5) == "text/") {
     return true;
@@ -88,17 +83,6 @@ bool LooksLikeMime(std::string_view bytes, std::string_view name) {
   return false;
 }
 
-std::string JoinReasons(const std::vector<std::string>& reasons) {
-  std::string out;
-  for (const auto& reason : reasons) {
-    if (!out.empty()) {
-      out += "; ";
-    }
-    out += reason;
-  }
-  return out;
-}
-
 // Builds families; one instance per BuildFamily call.
 class Builder {
  public:
@@ -111,7 +95,7 @@ class Builder {
   // a generic file gets (kFile at the top, kAttachment inside a message or document).
   int Add(std::string bytes, std::string sha, const std::string& ipath, int parent,
           ItemKind kind_hint, std::string media_type, std::string file_name, int depth) {
-    const std::string name = file_name.empty() ? LastComponent(ipath) : file_name;
+    const std::string name = file_name.empty() ? std::string(BaseName(ipath)) : file_name;
     if (media_type.empty()) {
       media_type = MediaTypeForName(name);
     }
@@ -234,14 +218,14 @@ class Builder {
       }
       const std::string member_ipath = ipath + "!/" + entry.path;
       if (!EntryHasContent(entry)) {
-        const int member = NewItem(ItemKind::kFile, member_ipath, index, LastComponent(entry.path),
-                                   MediaTypeForName(entry.path));
+        const int member = NewItem(ItemKind::kFile, member_ipath, index,
+                                   std::string(BaseName(entry.path)), MediaTypeForName(entry.path));
         MarkUnindexed(member, entry.problem);
         continue;
       }
       std::string member_sha = Sha256Hex(entry.bytes);
       const int member = Add(std::move(entry.bytes), std::move(member_sha), member_ipath, index,
-                             ItemKind::kFile, "", LastComponent(entry.path), depth + 1);
+                             ItemKind::kFile, "", std::string(BaseName(entry.path)), depth + 1);
       AddProblem(&family_.items[member].item, entry.problem);
     }
     // A healthy archive inside a message keeps its native: it is the attachment legal produces.
@@ -298,7 +282,7 @@ class Builder {
       const bool had_bytes = !file.bytes.empty();
       const int child =
           Add(std::move(file.bytes), std::move(child_sha), ipath + "!/" + folder + component, index,
-              ItemKind::kAttachment, file.media_type, LastComponent(component), depth);
+              ItemKind::kAttachment, file.media_type, std::string(BaseName(component)), depth);
       if (family_.items[child].item.state == IndexState::kUnindexed && had_bytes) {
         AddProblem(&family_.items[index].item, "embedded '" + component + "' not indexed: " +
                                                    family_.items[child].item.state_reason);
@@ -622,6 +606,20 @@ class Builder {
 
 }  // namespace
 
+std::string JoinReasons(const std::vector<std::string>& reasons) {
+  std::string out;
+  for (const auto& reason : reasons) {
+    if (reason.empty()) {
+      continue;
+    }
+    if (!out.empty()) {
+      out += "; ";
+    }
+    out += reason;
+  }
+  return out;
+}
+
 bool EntryHasContent(const ArchiveEntry& entry) {
   const bool data_type = entry.type == EntryType::kFile || entry.type == EntryType::kOther;
   return data_type && (entry.complete || !entry.bytes.empty());
@@ -703,8 +701,9 @@ Family FamilyFromLcsLog(LcsLogSession session, const std::string& ipath,
 Family UnreadableFamily(const std::string& ipath, const std::string& reason, std::string native,
                         std::string sha256, uint64_t size, const FamilyContext& context) {
   Builder builder(context);
-  const int index = builder.NewItem(ItemKind::kFile, ipath, PendingItem::kNoParentInFamily,
-                                    LastComponent(ipath), MediaTypeForName(LastComponent(ipath)));
+  const int index =
+      builder.NewItem(ItemKind::kFile, ipath, PendingItem::kNoParentInFamily,
+                      std::string(BaseName(ipath)), MediaTypeForName(std::string(BaseName(ipath))));
   builder.MarkUnindexed(index, reason);
   Family family = builder.Take();
   PendingItem& head = family.items.front();

@@ -74,6 +74,9 @@ bool EntryHasContent(const ArchiveEntry& entry);
 Family UnreadableFamily(const std::string& ipath, const std::string& reason, std::string native,
                         std::string sha256, uint64_t size, const FamilyContext& context);
 
+/// "a; b; c": the reasons an item is partially indexed, in one state_reason (empty ones skipped).
+std::string JoinReasons(const std::vector<std::string>& reasons);
+
 /// Marks the family head kPartiallyIndexed (if it was indexed) and appends `reason`.
 void AddProblem(Item* item, const std::string& reason);
 

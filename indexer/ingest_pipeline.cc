@@ -46,11 +46,6 @@ constexpr uint64_t kMaxBytesInFlight = 256ull << 20;
 
 using Handle = uint64_t;  // a container opened by the walker; 0 = no container (top level)
 
-std::string LastComponent(std::string_view ipath) {
-  const size_t slash = ipath.find_last_of('/');
-  return std::string(slash == std::string_view::npos ? ipath : ipath.substr(slash + 1));
-}
-
 Status ReadFile(const std::filesystem::path& path, uint64_t limit, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -408,7 +403,7 @@ Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
     Item container;
     container.kind = ItemKind::kContainer;
     container.ipath = ipath;
-    container.file_name = LastComponent(ipath);
+    container.file_name = std::string(BaseName(ipath));
     container.media_type = MediaTypeForName(container.file_name);
     container.size = size;
     container.sha256 = sha;
@@ -418,7 +413,7 @@ Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
     Item container;
     container.kind = ItemKind::kContainer;
     container.ipath = ipath;
-    container.file_name = LastComponent(ipath);
+    container.file_name = std::string(BaseName(ipath));
     container.media_type = pst ? "application/vnd.ms-outlook" : "application/mbox";
     container.size = size;
     container.sha256 = sha;
@@ -462,7 +457,7 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
   // turns out damaged.
   auto reader = file != nullptr ? ArchiveReader::OpenFile(*file, options_.limits)
                                 : ArchiveReader::OpenMemory(bytes, options_.limits,
-                                                            LastComponent(container_ipath));
+                                                            std::string(BaseName(container_ipath)));
   Status failure;
   if (!reader.ok()) {
     failure = reader.error();
@@ -506,7 +501,7 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
       Item nested;
       nested.kind = ItemKind::kContainer;
       nested.ipath = member_ipath;
-      nested.file_name = LastComponent(member_ipath);
+      nested.file_name = std::string(BaseName(member_ipath));
       nested.media_type = MediaTypeForName(nested.file_name);
       nested.size = entry.bytes.size();
       nested.sha256 = std::move(sha);
@@ -586,12 +581,9 @@ Status IngestPipeline::Impl::WalkMailbox(const std::filesystem::path& file, Item
         SubmitUnreadable(member, item.skipped_reason, handle);
         continue;
       }
-      std::string problem;
-      for (const auto& warning : item.warnings) {
-        problem += (problem.empty() ? "" : "; ") + warning;
-      }
       std::string sha = Sha256Hex(item.eml);
-      SubmitBytes(std::move(item.eml), std::move(sha), member, handle, 1, std::move(problem));
+      SubmitBytes(std::move(item.eml), std::move(sha), member, handle, 1,
+                  JoinReasons(item.warnings));
     }
   } else {
     auto reader = MboxReader::OpenFile(file, options_.limits.max_entry_bytes);
@@ -617,10 +609,7 @@ Status IngestPipeline::Impl::WalkMailbox(const std::filesystem::path& file, Item
       SubmitBytes(std::move(message.bytes), std::move(sha), member, handle, 1);
     }
   }
-  std::string problem;
-  for (const auto& text : problems) {
-    problem += (problem.empty() ? "" : "; ") + text;
-  }
+  const std::string problem = JoinReasons(problems);
   std::string native;
   if (!failure.empty()) {
     if (!ReadFile(file, options_.max_unindexed_native_bytes, &native).ok()) {
@@ -683,18 +672,18 @@ Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
     order.push_back(handles[name]);
     DOCKET_RETURN_IF_ERROR(opened);
   }
-  std::unordered_map<Handle, std::string> problems;
+  std::unordered_map<Handle, std::vector<std::string>> problems;
   auto importer = LcsLogImporter::Open(folder);
   if (!importer.ok()) {
     for (Handle handle : order) {
-      problems[handle] = "LcsLog dump could not be read: " + importer.error().message();
+      problems[handle].push_back("LcsLog dump could not be read: " + importer.error().message());
     }
   } else {
     for (;;) {
       LcsLogSession session;
       auto next = (*importer)->Next(&session);
       if (!next.ok()) {
-        problems[order.empty() ? 0 : order.front()] += next.error().message();
+        problems[order.empty() ? 0 : order.front()].push_back(next.error().message());
         break;
       }
       if (!*next) {
@@ -717,22 +706,19 @@ Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
       if (handles.count(name) == 0) {
         continue;
       }
-      std::string& problem = problems[handles[name]];
+      std::vector<std::string>& problem = problems[handles[name]];
       for (const DumpBadRow& bad : report.bad_rows) {
-        problem += (problem.empty() ? "" : "; ") +
-                   ("line " + std::to_string(bad.line) + ": " + bad.reason);
+        problem.push_back("line " + std::to_string(bad.line) + ": " + bad.reason);
       }
       if (report.bad_row_count > report.bad_rows.size()) {
-        problem +=
-            "; " + std::to_string(report.bad_row_count - report.bad_rows.size()) + " more bad rows";
+        problem.push_back(std::to_string(report.bad_row_count - report.bad_rows.size()) +
+                          " more bad rows");
       }
-      for (const auto& warning : report.warnings) {
-        problem += (problem.empty() ? "" : "; ") + warning;
-      }
+      problem.insert(problem.end(), report.warnings.begin(), report.warnings.end());
     }
   }
   for (Handle handle : order) {
-    DOCKET_RETURN_IF_ERROR(CloseContainer(handle, {}, problems[handle]));
+    DOCKET_RETURN_IF_ERROR(CloseContainer(handle, {}, JoinReasons(problems[handle])));
   }
   Task end;
   end.type = Task::Type::kEndSource;
