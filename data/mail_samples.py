@@ -8,8 +8,8 @@ tested against these files, so the writers follow the format documents ([MS-OXTN
     make_mbox([eml_bytes, ...]) -> bytes                  mboxrd, ">From " quoted
     make_tnef(subject, body, [(name, bytes), ...]) -> bytes
 
-A PST writer ([MS-PST] NDB/LTP layers) is not written yet; PstReader is tested on damaged
-files only until it is.
+PST files come from data/pst_writer.py (a minimal [MS-PST] writer that libpff reads), which the
+PstReader tests run at test time.
 
 Command line (used by the tests): python3 mail_samples.py tnef|mbox OUT_FILE
 writes the fixture that tests/indexer/*_test.cc expect.
