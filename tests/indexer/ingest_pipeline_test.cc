@@ -12,6 +12,7 @@
 #include "common/hashing.h"
 #include "storage/commit_coordinator.h"
 #include "tests/support/archive_builder.h"
+#include "tests/support/ingest_fixture.h"
 #include "tests/support/lync_fixtures.h"
 #include "tests/support/test_env.h"
 
@@ -40,42 +41,7 @@ std::string EmailWithAttachment() {
          "--b1--\r\n";
 }
 
-class IngestPipelineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto coordinator = CommitCoordinator::Open(dir_.path() / "index", {});
-    ASSERT_OK(coordinator);
-    coordinator_ = std::move(*coordinator);
-  }
-
-  IngestStats Ingest(const std::filesystem::path& path) {
-    IngestPipeline pipeline(*coordinator_, {.custodian = "Alice"});
-    EXPECT_OK(pipeline.IngestPath(path));
-    EXPECT_OK(pipeline.Finish());
-    return pipeline.stats();
-  }
-
-  std::vector<Item> ItemsWhere(const std::function<bool(const Item&)>& keep) {
-    std::vector<Item> out;
-    EXPECT_OK(coordinator_->store().ForEachItem([&](const Item& item) {
-      if (keep(item)) {
-        out.push_back(item);
-      }
-      return true;
-    }));
-    return out;
-  }
-
-  Xapian::doccount Matches(const std::string& term) {
-    Xapian::Database db(IndexLayout(dir_.path() / "index").xapian().string());
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(term));
-    return enquire.get_mset(0, 1000).size();
-  }
-
-  testing::TempDir dir_;
-  std::unique_ptr<CommitCoordinator> coordinator_;
-};
+class IngestPipelineTest : public testing::IngestFixture {};
 
 TEST_F(IngestPipelineTest, ArchiveOfSessionsMailAndANestedZipBecomesFamilies) {
   const std::string inner = BuildArchive(

@@ -12,6 +12,7 @@
 #include "storage/index_schema.h"
 #include "storage/text_analyzer.h"
 #include "tests/support/archive_builder.h"
+#include "tests/support/ingest_fixture.h"
 #include "tests/support/lync_fixtures.h"
 #include "tests/support/test_env.h"
 
@@ -81,45 +82,7 @@ std::string MailWith(const std::string& headers, const std::string& body,
          "\r\n--b1--\r\n";
 }
 
-class IngestSourcesTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto coordinator = CommitCoordinator::Open(dir_.path() / "index", {});
-    ASSERT_OK(coordinator);
-    coordinator_ = std::move(*coordinator);
-  }
-
-  IngestStats Ingest(const std::filesystem::path& path, const std::string& custodian = "Alice") {
-    IngestOptions options;
-    options.custodian = custodian;
-    options.temp_dir = dir_.path() / "index" / "tmp";
-    IngestPipeline pipeline(*coordinator_, options);
-    EXPECT_OK(pipeline.IngestPath(path));
-    EXPECT_OK(pipeline.Finish());
-    return pipeline.stats();
-  }
-
-  std::vector<Item> ItemsWhere(const std::function<bool(const Item&)>& keep) {
-    std::vector<Item> out;
-    EXPECT_OK(coordinator_->store().ForEachItem([&](const Item& item) {
-      if (keep(item)) {
-        out.push_back(item);
-      }
-      return true;
-    }));
-    return out;
-  }
-
-  Xapian::doccount Matches(const std::string& term) {
-    Xapian::Database db(IndexLayout(dir_.path() / "index").xapian().string());
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(term));
-    return enquire.get_mset(0, 1000).size();
-  }
-
-  testing::TempDir dir_;
-  std::unique_ptr<CommitCoordinator> coordinator_;
-};
+class IngestSourcesTest : public testing::IngestFixture {};
 
 TEST_F(IngestSourcesTest, OfficeAttachmentsAndArchivesInsideMailAreChildrenWithIpaths) {
   const std::string zip =
