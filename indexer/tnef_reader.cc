@@ -293,8 +293,11 @@ Result<TnefContent> ParseTnef(std::string_view bytes) {
   TnefContent content;
   std::string copy(bytes);  // libytnef wants a writable buffer, and the framing gets repaired
   RepairFraming(&copy, &content.warnings);
-  std::unique_ptr<TNEFStruct, TnefFree> tnef(new TNEFStruct);
+  std::unique_ptr<TNEFStruct, TnefFree> tnef(new TNEFStruct());
   TNEFInitialize(tnef.get());
+  // TNEFInitialize leaves Debug alone, and any non-zero value makes libytnef printf its parse
+  // trace to our stdout, which `docket ingest` owns.
+  tnef->Debug = 0;
   int parse_result = TNEFParseMemory(reinterpret_cast<BYTE*>(copy.data()),
                                      static_cast<long>(copy.size()), tnef.get());
 

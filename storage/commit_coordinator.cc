@@ -4,8 +4,8 @@
  *  Each shard is a SearchIndex plus one thread that inserts the documents queued for it, so
  *  insertion (Xapian's in-memory inverter, the costliest part of a write after analysis) runs
  *  on every core. The queue is bounded, so a slow shard slows the writer instead of buffering
- *  without limit. Commits are a barrier: every shard drains its queue, the store is synced, then
- *  the shards commit in parallel.
+ *  without limit. A commit syncs the store, then queues a commit behind each shard's documents;
+ *  the shards commit in parallel while the writer goes on, and only Flush() waits for them.
  */
 #include "storage/commit_coordinator.h"
 
@@ -91,6 +91,10 @@ class CommitCoordinator::Shard {
       if (error_.ok()) {
         status = op.commit_seq != 0 ? index_->Commit(op.commit_seq)
                                     : index_->Apply(op.id, std::move(op.document));
+        if (op.commit_seq != 0) {
+          // A test can kill the process here: this shard committed, the others maybe not yet.
+          CrashPoint("commit.shard");
+        }
       }
       std::lock_guard<std::mutex> lock(mu_);
       busy_ = false;
@@ -253,7 +257,8 @@ Result<uint64_t> CommitCoordinator::Write(
   }
   pending_seq_ = seq;
   if (++writes_since_commit_ >= options_.writes_per_commit) {
-    DOCKET_RETURN_IF_ERROR(Flush());
+    // In the background: the writer goes on queueing documents while the shards commit.
+    DOCKET_RETURN_IF_ERROR(StartCommit());
   }
   return seq;
 }
@@ -269,25 +274,25 @@ Result<uint64_t> CommitCoordinator::RollBackFrom(ItemId first_id) {
   return removed;
 }
 
-Status CommitCoordinator::Flush() {
-  if (writes_since_commit_ == 0) {
-    return Status::OK();
-  }
-  for (const auto& shard : shards_) {
-    DOCKET_RETURN_IF_ERROR(shard->Wait());
-  }
-  // The store must be durable before Xapian records the sequence as applied.
+Status CommitCoordinator::StartCommit() {
+  // Every document queued so far was written to the store before it was queued, so syncing the
+  // store now makes it durable before any shard records pending_seq_ as applied.
   DOCKET_RETURN_IF_ERROR(store_->Sync());
   CrashPoint("commit.synced");
   for (const auto& shard : shards_) {
     shard->PushCommit(pending_seq_);
-    // A test can kill the process here: one shard committing, the others not yet asked to.
-    CrashPoint("commit.shard");
+  }
+  writes_since_commit_ = 0;
+  return Status::OK();
+}
+
+Status CommitCoordinator::Flush() {
+  if (writes_since_commit_ != 0) {
+    DOCKET_RETURN_IF_ERROR(StartCommit());
   }
   for (const auto& shard : shards_) {
     DOCKET_RETURN_IF_ERROR(shard->Wait());
   }
-  writes_since_commit_ = 0;
   return Status::OK();
 }
 

@@ -76,7 +76,7 @@ class CommitCoordinator {
   /// the store and the search index. Returns the number of items removed.
   Result<uint64_t> RollBackFrom(ItemId first_id);
 
-  /// Commits the search index up to the last write.
+  /// Commits the search index up to the last write and waits until every shard has.
   Status Flush();
 
   /// Log records replayed by Open().
@@ -90,6 +90,8 @@ class CommitCoordinator {
   // Sends the document of `id` (or its deletion) to its shard.
   Status Dispatch(ItemId id, PreparedDocument document);
   Status ApplyLogged(const std::vector<ItemId>& ids);
+  // Syncs the store and queues a commit on every shard without waiting for it.
+  Status StartCommit();
 
   CommitOptions options_;
   std::unique_ptr<DocStore> store_;

@@ -65,6 +65,18 @@ TEST_F(TnefReaderTest, ReadsMessageBodiesAndAttachments) {
   EXPECT_TRUE(c.warnings.empty()) << c.warnings.front();
 }
 
+// libytnef printf()s a parse trace when its Debug field is non-zero, and `docket ingest` prints
+// its summary on the same stdout that scripts read.
+TEST_F(TnefReaderTest, ParsingPrintsNothing) {
+  std::string bytes = WinmailDat();
+  ASSERT_FALSE(bytes.empty());
+  ::testing::internal::CaptureStdout();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_OK(ParseTnef(bytes));
+  }
+  EXPECT_EQ("", ::testing::internal::GetCapturedStdout());
+}
+
 TEST_F(TnefReaderTest, TruncatedStreamKeepsWhatCameBefore) {
   std::string bytes = WinmailDat();
   ASSERT_FALSE(bytes.empty());
