@@ -21,6 +21,12 @@ struct SearchRequest {
   std::vector<SortSpec> sort;  // empty: Rank descending
   // Maximum characters of the highlighted summary (SharePoint SummaryLength). Default: 180
   uint32_t summary_length = 180;
+  // SharePoint EnableStemming: a word also matches the words sharing its Snowball stem in the
+  // languages the index holds ("contracts" finds "contract"). Phrases stay exact. Default: true
+  bool enable_stemming = true;
+  // Diacritics the query carries must be in the text ("résumé" no longer finds "resume").
+  // Default: false, diacritic-insensitive like SharePoint (storage/text_analyzer.h).
+  bool accent_sensitive = false;
 };
 
 }  // namespace docket

@@ -111,6 +111,8 @@ json ItemToJson(const Item& item) {
               {"msgid", item.message_id},
               {"size", item.size},
               {"sha256", item.sha256},
+              {"lang", item.language},
+              {"charset", item.detected_charset},
               {"messages", item.message_count},
               {"attachments", item.attachment_count}};
 }
@@ -139,6 +141,8 @@ Item ItemFromJson(const json& j) {
   item.size = j.value("size", uint64_t{0});
   item.sha256 = j.value("sha256", "");
   item.text = j.value("text", "");  // items written before the text moved after the header
+  item.language = j.value("lang", "");
+  item.detected_charset = j.value("charset", "");
   item.message_count = j.value("messages", 0u);
   item.attachment_count = j.value("attachments", 0u);
   return item;

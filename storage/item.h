@@ -86,6 +86,13 @@ struct Item {
   uint64_t size = 0;   // bytes of the native
   std::string sha256;  // hex SHA-256 of the native; natives are stored under it
   std::string text;    // extracted plain text (NFC), what the index is built from
+  // DetectedLanguage: the ISO 639-1 code ("en", "de", "zh", "ja", ...; CLD2's code otherwise) of
+  // the text's main language, or empty when the text is too short or mixed to tell
+  // (storage/language_detector.h). Decides which Snowball stems the item is indexed with.
+  std::string language;
+  // The charset the text was decoded with when it had to be guessed because the label was
+  // missing or wrong ("windows-1251"); empty when the label was right.
+  std::string detected_charset;
   std::vector<ConversationMessage> messages;  // conversation lines, in document order
   uint32_t message_count = 0;
   uint32_t attachment_count = 0;
