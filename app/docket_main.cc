@@ -3,7 +3,8 @@
  *  into its module. This is a process boundary: the last-resort catch lives in main().
  *
  *    docket ingest    --index DIR [--custodian NAME] [--commit-every N] PATH...
- *    docket search    --index DIR [--start N] [--limit N] [--sort PROP:asc|desc] QUERY...
+ *    docket search    --index DIR [--start N] [--limit N] [--sort PROP:asc|desc]
+ *                     [--stemming on|off] [--accents insensitive|sensitive] QUERY...
  *    docket serve     --index DIR [--listen HOST:PORT]
  *    docket unindexed --index DIR [--format text|csv]
  *  Exit codes: 0 success, 1 the command failed (message on stderr), 2 usage error.
@@ -33,7 +34,8 @@ constexpr const char* kUsage =
     "usage: docket <command> [options]\n"
     "  ingest    --index DIR [--custodian NAME] [--commit-every N] PATH...\n"
     "            archives, folders, mailboxes, LcsLog dump folders or single files\n"
-    "  search    --index DIR [--start N] [--limit N] [--sort Prop:ascending] QUERY\n"
+    "  search    --index DIR [--start N] [--limit N] [--sort Prop:ascending]\n"
+    "            [--stemming on|off] [--accents insensitive|sensitive] QUERY\n"
     "  serve     --index DIR [--listen 127.0.0.1:8080]    SharePoint search REST + web page\n"
     "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n";
 
@@ -198,6 +200,14 @@ int RunSearch(const Args& args) {
       !ParseCount(args.Get("start", "0"), &request.start_row)) {
     return UsageError("--limit and --start take whole numbers");
   }
+  const std::string stemming = args.Get("stemming", "on");
+  const std::string accents = args.Get("accents", "insensitive");
+  if ((stemming != "on" && stemming != "off") ||
+      (accents != "sensitive" && accents != "insensitive")) {
+    return UsageError("--stemming takes on or off, --accents sensitive or insensitive");
+  }
+  request.enable_stemming = stemming == "on";
+  request.accent_sensitive = accents == "sensitive";
   if (const std::string sort = args.Get("sort"); !sort.empty()) {
     const size_t colon = sort.find(':');
     const std::string direction =
@@ -306,7 +316,7 @@ int Main(int argc, char** argv) {
   };
   const std::map<std::string, Command> commands = {
       {"ingest", {{"index", "custodian", "commit-every"}, RunIngest}},
-      {"search", {{"index", "start", "limit", "sort"}, RunSearch}},
+      {"search", {{"index", "start", "limit", "sort", "stemming", "accents"}, RunSearch}},
       {"serve", {{"index", "listen"}, RunServe}},
       {"unindexed", {{"index", "format"}, RunUnindexed}},
   };

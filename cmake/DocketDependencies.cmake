@@ -18,6 +18,15 @@ pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)
 pkg_check_modules(LIBPFF REQUIRED IMPORTED_TARGET libpff)         # PST / OST mailboxes
 pkg_check_modules(LIBYTNEF REQUIRED IMPORTED_TARGET libytnef)     # TNEF winmail.dat
 pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)  # PDF text
+pkg_check_modules(OPENCC REQUIRED IMPORTED_TARGET opencc)        # Traditional -> Simplified
+pkg_get_variable(OPENCC_PREFIX opencc prefix)
+set(DOCKET_OPENCC_DATA_DIR "${OPENCC_PREFIX}/share/opencc")
+# CLD2 (language detection) ships no pkg-config file or CMake package in Debian.
+find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h REQUIRED)
+find_library(CLD2_LIBRARY NAMES cld2 REQUIRED)
+add_library(docket_cld2 INTERFACE)
+target_include_directories(docket_cld2 SYSTEM INTERFACE ${CLD2_INCLUDE_DIR})
+target_link_libraries(docket_cld2 INTERFACE ${CLD2_LIBRARY})
 if(DOCKET_BUILD_TESTS)
   find_package(GTest 1.12 CONFIG REQUIRED)
   include(GoogleTest)

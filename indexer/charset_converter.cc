@@ -211,13 +211,85 @@ void AppendWarning(std::string* warning, const std::string& more) {
 
 }  // namespace
 
+namespace {
+
+bool HasNonAscii(std::string_view bytes) {
+  return std::any_of(bytes.begin(), bytes.end(), [](char c) { return (c & 0x80) != 0; });
+}
+
+// Why the label's own decoding is not to be trusted, or "" when it is. A label lies when its
+// charset cannot decode the bytes, or when it is a one-byte charset (which decodes anything)
+// and the bytes are clearly something else: valid multi-byte UTF-8 (the most common mislabel),
+// or a multi-byte charset ucsdet is confident about.
+std::string DistrustOfLabel(UConverter* conv, std::string_view bytes, const Conversion& converted,
+                            const std::optional<Detection>& detection) {
+  constexpr int32_t kLikely = 50;
+  if (converted.invalid > 0) {
+    // A few bad bytes in otherwise good text are damage, not a wrong label: only a confident
+    // detection overrules the label.
+    if (detection.has_value() && detection->confidence >= kLikely) {
+      return std::to_string(converted.invalid) + " byte sequence(s) are invalid in it";
+    }
+    return {};
+  }
+  if (ucnv_getMaxCharSize(conv) != 1 || !HasNonAscii(bytes)) {
+    return {};
+  }
+  if (IsValidUtf8(bytes)) {
+    return "the bytes are valid UTF-8";
+  }
+  constexpr int32_t kConfident = 70;
+  if (detection.has_value() && detection->confidence >= kConfident) {
+    ConverterPtr detected = OpenConverter(detection->name);
+    if (detected != nullptr && ucnv_getMaxCharSize(detected.get()) > 1) {
+      return "the bytes look like " + detection->name + " (confidence " +
+             std::to_string(detection->confidence) + ")";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<DecodedText> ConvertToUtf8(std::string_view bytes, std::string_view declared_charset) {
   DecodedText out;
   std::string label = Trimmed(declared_charset);
   ConverterPtr conv = OpenConverter(EffectiveLabel(label));
+  std::optional<Conversion> converted;
 
-  if (conv == nullptr) {
-    if (label.empty() && IsValidUtf8(bytes)) {
+  if (conv != nullptr) {
+    out.charset = StandardName(conv.get());
+    converted = Convert(conv.get(), bytes);
+    if (!converted.has_value()) {
+      return Status::Internal("ICU failed converting " + std::to_string(bytes.size()) +
+                              " bytes from " + out.charset);
+    }
+    std::optional<Detection> detection;
+    if (converted->invalid > 0 || (ucnv_getMaxCharSize(conv.get()) == 1 && HasNonAscii(bytes))) {
+      detection = Detect(bytes);
+    }
+    const std::string distrust = DistrustOfLabel(conv.get(), bytes, *converted, detection);
+    if (!distrust.empty()) {
+      // Decode again with what the bytes are, and keep that only if it reads them cleanly.
+      const std::string guess =
+          distrust == "the bytes are valid UTF-8" ? "UTF-8" : (detection ? detection->name : "");
+      ConverterPtr retry = guess.empty() ? nullptr : OpenConverter(guess);
+      std::optional<Conversion> reconverted =
+          retry != nullptr ? Convert(retry.get(), bytes) : std::nullopt;
+      if (reconverted.has_value() && reconverted->invalid == 0) {
+        out.detected = true;
+        out.charset = StandardName(retry.get());
+        out.warning = "charset label '" + label + "' is wrong (" + distrust + "); decoded as " +
+                      out.charset + " by detection";
+        out.utf8 = std::move(reconverted->utf8);
+        return out;
+      }
+    }
+  } else {
+    // ISO-2022-JP/KR/CN are 7-bit and so valid UTF-8; their escape sequences give them away.
+    const bool iso2022 = bytes.find("\x1B$") != std::string_view::npos ||
+                         bytes.find("\x1B(J") != std::string_view::npos;
+    if (label.empty() && !iso2022 && IsValidUtf8(bytes)) {
       conv = OpenConverter("UTF-8");
     } else {
       // Unknown label, or no label and not UTF-8: let ucsdet guess. windows-1252 is the last
@@ -237,15 +309,15 @@ Result<DecodedText> ConvertToUtf8(std::string_view bytes, std::string_view decla
       out.warning = label.empty() ? "no charset label and the text is not UTF-8; " + how
                                   : "charset label '" + label + "' is unknown; " + how;
     }
-  }
-  if (conv == nullptr) {
-    return Status::Internal("ICU could not open a UTF-8 or windows-1252 converter");
-  }
-  out.charset = StandardName(conv.get());
-  std::optional<Conversion> converted = Convert(conv.get(), bytes);
-  if (!converted.has_value()) {
-    return Status::Internal("ICU failed converting " + std::to_string(bytes.size()) +
-                            " bytes from " + out.charset);
+    if (conv == nullptr) {
+      return Status::Internal("ICU could not open a UTF-8 or windows-1252 converter");
+    }
+    out.charset = StandardName(conv.get());
+    converted = Convert(conv.get(), bytes);
+    if (!converted.has_value()) {
+      return Status::Internal("ICU failed converting " + std::to_string(bytes.size()) +
+                              " bytes from " + out.charset);
+    }
   }
   out.utf8 = std::move(converted->utf8);
   if (converted->invalid > 0) {

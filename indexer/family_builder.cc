@@ -151,6 +151,9 @@ class Builder {
         MarkUnindexed(index, decoded.error().message());
       } else {
         item.text = IsHtml(media_type, name) ? HtmlToText(decoded->utf8) : decoded->utf8;
+        if (decoded->detected) {
+          item.detected_charset = decoded->charset;
+        }
         if (!decoded->warning.empty()) {
           AddProblem(&item, decoded->warning);
         }
@@ -493,6 +496,7 @@ class Builder {
     reasons.insert(reasons.end(), session->warnings.begin(), session->warnings.end());
     {
       Item& conv = family_.items[index].item;
+      conv.detected_charset = mime.detected_charset;
       conv.title = session->subject;
       conv.from = session->from;
       conv.to = session->to;
@@ -535,6 +539,7 @@ class Builder {
       email.message_id = mime.message_id;
       email.session_id = mime.session_id;
       email.text = mime.text_body;
+      email.detected_charset = mime.detected_charset;
     }
     family_.items[index].native = std::move(bytes);
     std::vector<std::string> reasons = mime.warnings;

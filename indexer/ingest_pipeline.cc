@@ -760,7 +760,9 @@ void IngestPipeline::Impl::WorkerLoop() {
     Family family = produce();
     std::vector<PreparedDocument> prepared;
     prepared.reserve(family.items.size());
-    for (const PendingItem& pending : family.items) {
+    for (PendingItem& pending : family.items) {
+      // Here, on a worker, so that the store keeps the DetectedLanguage the index used.
+      pending.item.language = DetectItemLanguage(pending.item);
       prepared.push_back(SearchIndex::Prepare(pending.item, analyzer));
     }
     lock.lock();

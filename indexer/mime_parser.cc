@@ -337,6 +337,9 @@ class Walker {
     if (!decoded->warning.empty()) {
       message_->warnings.push_back(what + " part: " + decoded->warning);
     }
+    if (decoded->detected && message_->detected_charset.empty()) {
+      message_->detected_charset = decoded->charset;
+    }
     return std::move(decoded->utf8);
   }
 

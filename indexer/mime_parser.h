@@ -55,6 +55,9 @@ struct MimeMessage {
   std::vector<MimeAttachment> attachments;
   // Anything read only in part: unknown charset, undecodable bytes, nesting cut off, ...
   std::vector<std::string> warnings;
+  // The charset a text part was decoded with when its label was missing or wrong and it had
+  // to be detected (the first such part's); empty when every label was right.
+  std::string detected_charset;
 };
 
 /// Parses one message. Fails with kInvalidArgument only when the bytes are not a MIME message

@@ -160,6 +160,17 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
       keys[i] = term;
       continue;
     }
+    // A Hangul word found by its stem (회의 in 회의를) is highlighted whole.
+    for (const std::string& stem : tokens[i].prefixes) {
+      if (terms.terms.count(stem) > 0) {
+        matched[i] = true;
+        keys[i] = stem;
+        break;
+      }
+    }
+    if (matched[i]) {
+      continue;
+    }
     for (const std::string& prefix : terms.prefixes) {
       if (term.compare(0, prefix.size(), prefix) == 0) {
         matched[i] = true;
@@ -173,7 +184,9 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
     for (size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
       bool all = true;
       for (size_t k = 0; k < phrase.size() && all; ++k) {
-        all = tokens[i + k].term == phrase[k];
+        const AnalyzedToken& token = tokens[i + k];
+        all = token.term == phrase[k] || std::find(token.prefixes.begin(), token.prefixes.end(),
+                                                   phrase[k]) != token.prefixes.end();
       }
       if (!all) {
         continue;

@@ -12,12 +12,15 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <vector>
 
 #include "query/kql_parser.h"
+#include "storage/index_schema.h"
 #include "storage/item.h"
+#include "storage/language_detector.h"
 #include "storage/text_analyzer.h"
 
 namespace docket {
@@ -75,6 +78,7 @@ struct KqlToXapian::Impl {
   TextAnalyzer& analyzer;
   const KqlPlanOptions& options;
   const Xapian::Database* db;
+  std::vector<std::string> stem_languages;  // see KqlPlanOptions
 
   // ---- free text and analysed property text ----
 
@@ -95,21 +99,61 @@ struct KqlToXapian::Impl {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
   }
 
+  // The term a token is searched as: its exact (accented) form in an accent-sensitive free-text
+  // search when the query word carries diacritics, else its folded form.
+  std::string TokenTerm(const AnalyzedToken& token, std::string_view prefix) const {
+    if (options.accent_sensitive && prefix.empty() && !token.exact.empty()) {
+      return ValueQueryPattern(schema::kPrefixExact, token.exact);
+    }
+    return ValueQueryPattern(prefix, token.term);
+  }
+
+  // A single free-text word, widened by its stems: the word OR Z<stem> (words indexed with that
+  // stem) OR <stem> (the stem as a word: a stem that is itself the word gets no Z term).
+  Xapian::Query WordWithStems(const AnalyzedToken& token, const std::string& term) const {
+    if (!options.enable_stemming || !token.stemmable() || stem_languages.empty()) {
+      return Xapian::Query(term);
+    }
+    std::vector<Xapian::Query> parts{Xapian::Query(term)};
+    std::vector<std::string> seen;
+    for (const std::string& language : stem_languages) {
+      std::string stem = StemWord(language, token.term);
+      if (stem.empty() || std::find(seen.begin(), seen.end(), stem) != seen.end()) {
+        continue;
+      }
+      parts.emplace_back(std::string(schema::kPrefixStem) + stem);
+      if (stem != token.term) {
+        parts.emplace_back(stem);
+      }
+      seen.push_back(std::move(stem));
+    }
+    if (parts.size() == 1) {
+      return parts.front();
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  }
+
   // The query for analysed text under `prefix` ("" for free text, "S" for subject).
-  // nullopt: the text has no terms.
+  // nullopt: the text has no terms. `quoted`: a phrase the user wrote in quotes, never stemmed.
   std::optional<Xapian::Query> AnalysedText(std::string_view text, bool prefix_match,
-                                            std::string_view prefix) const {
+                                            std::string_view prefix, bool quoted) const {
     std::vector<AnalyzedToken> tokens = analyzer.Tokenize(text);
     if (tokens.empty()) {
       return std::nullopt;
     }
     if (tokens.size() == 1) {
-      std::string term = ValueQueryPattern(prefix, tokens.front().term);
-      return prefix_match ? Wildcard(term) : Xapian::Query(term);
+      std::string term = TokenTerm(tokens.front(), prefix);
+      if (prefix_match) {
+        return Wildcard(term);
+      }
+      if (quoted || !prefix.empty()) {
+        return Xapian::Query(term);
+      }
+      return WordWithStems(tokens.front(), term);
     }
     std::vector<Xapian::Query> parts;
     for (size_t i = 0; i < tokens.size(); ++i) {
-      std::string term = ValueQueryPattern(prefix, tokens[i].term);
+      std::string term = TokenTerm(tokens[i], prefix);
       bool last = i + 1 == tokens.size();
       if (last && prefix_match) {
         if (db == nullptr) {
@@ -255,7 +299,8 @@ struct KqlToXapian::Impl {
     const std::string prefix(info.prefix);
     switch (info.kind) {
       case PropertyKind::kText: {
-        std::optional<Xapian::Query> q = AnalysedText(value.text, value.prefix, info.prefix);
+        std::optional<Xapian::Query> q =
+            AnalysedText(value.text, value.prefix, info.prefix, value.type == KqlNodeType::kPhrase);
         return q ? *q : Xapian::Query::MatchNothing;
       }
       case PropertyKind::kAddress: {
@@ -355,7 +400,8 @@ struct KqlToXapian::Impl {
           DOCKET_ASSIGN_OR_RETURN(Xapian::Query q, PropertyValue(*field, KqlOp::kContains, node));
           return Built{q};
         }
-        std::optional<Xapian::Query> q = AnalysedText(node.text, node.prefix, {});
+        std::optional<Xapian::Query> q =
+            AnalysedText(node.text, node.prefix, {}, node.type == KqlNodeType::kPhrase);
         if (!q) {
           return Neutral();
         }
@@ -470,8 +516,16 @@ KqlToXapian::KqlToXapian(const PropertyMap& properties, TextAnalyzer& analyzer,
     : properties_(properties), analyzer_(analyzer), options_(options) {}
 
 Status KqlToXapian::Build(const KqlNode& ast, Xapian::Query* out) {
-  Impl impl{properties_, analyzer_, options_, db_};
+  Impl impl{properties_, analyzer_, options_, db_, options_.stem_languages};
   try {
+    if (db_ != nullptr && options_.enable_stemming) {
+      // The languages this index holds, from its XLANG terms: a handful, read in microseconds.
+      impl.stem_languages.clear();
+      const std::string prefix(schema::kPrefixLanguage);
+      for (auto it = db_->allterms_begin(prefix); it != db_->allterms_end(prefix); ++it) {
+        impl.stem_languages.push_back((*it).substr(prefix.size()));
+      }
+    }
     Result<Built> built = impl.Node(ast, nullptr);
     if (!built.ok()) {
       return built.error();

@@ -25,6 +25,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "common/time_util.h"
@@ -45,6 +46,14 @@ struct KqlPlanOptions {
   // "last month", "this year", "last year"); 0 means the system clock. Weeks start on Sunday
   // (culture 1033). Default: 0
   UtcMillis now = 0;
+  // A free-text word also matches its Snowball stems (SearchRequest::enable_stemming), in each
+  // of `stem_languages` (DetectedLanguage codes). With a database set, the languages the index
+  // holds are used instead. Phrases, prefixes and property values are never stemmed.
+  bool enable_stemming = true;
+  std::vector<std::string> stem_languages;
+  // Words typed with diacritics match only words with those diacritics
+  // (SearchRequest::accent_sensitive).
+  bool accent_sensitive = false;
 };
 
 class KqlToXapian {

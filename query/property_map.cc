@@ -20,6 +20,8 @@ const PropertyMap& PropertyMap::Default() {
     const PropertyInfo subject{"subject", PropertyKind::kText, schema::kPrefixSubject, 0};
     const PropertyInfo kind{"kind", PropertyKind::kKeyword, schema::kPrefixKind, 0};
     const PropertyInfo custodian{"custodian", PropertyKind::kKeyword, schema::kPrefixCustodian, 0};
+    const PropertyInfo language{"detectedlanguage", PropertyKind::kKeyword, schema::kPrefixLanguage,
+                                0};
     const PropertyInfo sent{"sent", PropertyKind::kDate, {}, schema::kSlotSent};
     const PropertyInfo size{"size", PropertyKind::kNumber, {}, schema::kSlotSize};
     const PropertyInfo write{"write", PropertyKind::kDate, {}, schema::kSlotLastActivity};
@@ -33,6 +35,7 @@ const PropertyMap& PropertyMap::Default() {
         {"title", subject},
         {"kind", kind},
         {"custodian", custodian},
+        {"detectedlanguage", language},
         {"sent", sent},
         {"size", size},
         {"write", write},

@@ -33,7 +33,7 @@ struct PropertyInfo {
 class PropertyMap {
  public:
   /// The properties Docket indexes: from, to (recipients), participants, subject (title),
-  /// kind, custodian, sent, size, write (lastmodifiedtime).
+  /// kind, custodian, detectedlanguage, sent, size, write (lastmodifiedtime).
   static const PropertyMap& Default();
 
   /// Case-insensitive lookup; nullopt for a property the index does not know (such a

@@ -119,7 +119,10 @@ Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) 
     return Status::IOError("reopening search index: " + e.get_description());
   }
   DOCKET_ASSIGN_OR_RETURN(KqlNode ast, ParseKql(request.query_text));
-  KqlToXapian planner(PropertyMap::Default(), analyzer);
+  KqlPlanOptions plan;
+  plan.enable_stemming = request.enable_stemming;
+  plan.accent_sensitive = request.accent_sensitive;
+  KqlToXapian planner(PropertyMap::Default(), analyzer, plan);
   planner.set_database(&db);
   Xapian::Query query;
   // A concurrent writer may replace the revision we read (DatabaseModifiedError): reopen

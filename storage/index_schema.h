@@ -17,6 +17,12 @@ namespace docket::schema {
 inline constexpr std::string_view kPrefixItemId = "Q";
 // Subject / title words (positional, also indexed unprefixed so free text finds them).
 inline constexpr std::string_view kPrefixSubject = "S";
+// The word with its diacritics ("résumé"), at the position of its folded form ("resume"), only
+// where the two differ: what an accent-sensitive search matches (TextAnalyzer, AnalyzedToken).
+inline constexpr std::string_view kPrefixExact = "XA";
+// Snowball stem of a body or title word in the item's DetectedLanguage, only where it differs
+// from the word (Omega's "Z"). Unpositioned: stems widen single words, never phrases.
+inline constexpr std::string_view kPrefixStem = "Z";
 // Address fields. Each address is indexed as the whole normalised address, its local part,
 // its domain, and the words of a display name when there is one.
 inline constexpr std::string_view kPrefixFrom = "XFROM";
@@ -27,12 +33,14 @@ inline constexpr std::string_view kPrefixKind = "XKIND";          // ItemKindNam
 inline constexpr std::string_view kPrefixCustodian = "XCUST";     // normalised custodian name
 inline constexpr std::string_view kPrefixIndexState = "XSTATE";   // IndexStateName()
 inline constexpr std::string_view kPrefixFileExtension = "XEXT";  // "eml", "docx", ...
+inline constexpr std::string_view kPrefixLanguage = "XLANG";      // DetectedLanguage, lower case
 
 // Value slots (sortable_serialise'd numbers unless noted).
 enum ValueSlot : uint32_t {
   kSlotSent = 0,          // UtcMillis of the item's sent/start time
   kSlotSize = 1,          // native bytes
   kSlotLastActivity = 2,  // UtcMillis of the last message (SharePoint Write)
+  kSlotLanguage = 3,      // DetectedLanguage code as a plain string (refiners)
 };
 
 // Xapian metadata key holding the last DocStore sequence applied to this index (decimal).

@@ -6,6 +6,10 @@
  *    Q<id>           unique id, so Apply() replaces and replay is idempotent
  *    title words     unprefixed and S-prefixed at the same positions
  *    body words      unprefixed, after a position gap (phrases never span fields)
+ *    XA<exact>       a title or body word with its diacritics, where folding changed it
+ *    Hangul prefixes at the word's position (AnalyzedToken::prefixes)
+ *    Z<stem>         Snowball stem in the DetectedLanguage, where it differs (no position)
+ *    XLANG + slot 3  DetectedLanguage
  *    file name words unprefixed, after another gap (keeps unindexed items findable by name)
  *    XFROM/XTO/XPART TextAnalyzer::AddressTerms of each address
  *    XKIND XCUST XSTATE XEXT  boolean filters
@@ -20,6 +24,7 @@
 
 #include "common/strings.h"
 #include "storage/index_schema.h"
+#include "storage/language_detector.h"
 #include "storage/text_analyzer.h"
 
 namespace docket {
@@ -34,6 +39,14 @@ void AddTerm(Xapian::Document* doc, std::string_view prefix, const std::string& 
   doc->add_term(std::string(prefix) + term);
 }
 
+void AddPosting(Xapian::Document* doc, std::string_view prefix, const std::string& term,
+                Xapian::termpos pos) {
+  if (term.empty() || prefix.size() + term.size() > kXapianMaxTermBytes) {
+    return;
+  }
+  doc->add_posting(std::string(prefix) + term, pos);
+}
+
 void AddBoolean(Xapian::Document* doc, std::string_view prefix, const std::string& term) {
   if (term.empty() || prefix.size() + term.size() > kXapianMaxTermBytes) {
     return;
@@ -44,21 +57,46 @@ void AddBoolean(Xapian::Document* doc, std::string_view prefix, const std::strin
 // Adds the analysed words of `text` starting at *pos; optional second prefix at the same
 // positions (title words are also S-prefixed).
 void AddText(Xapian::Document* doc, TextAnalyzer& analyzer, std::string_view text,
-             Xapian::termpos* pos, std::string_view also_prefix = {}) {
+             Xapian::termpos* pos, const std::string& language, std::string_view also_prefix = {}) {
+  const auto add = [&](const std::string& term) {
+    if (term.size() > kXapianMaxTermBytes - 8) {
+      return;
+    }
+    doc->add_posting(term, *pos);
+    if (!also_prefix.empty()) {
+      doc->add_posting(std::string(also_prefix) + term, *pos);
+    }
+  };
   for (const auto& token : analyzer.Tokenize(text)) {
     ++*pos;
-    if (token.term.size() > kXapianMaxTermBytes - 8) {
-      continue;
+    add(token.term);
+    for (const std::string& prefix : token.prefixes) {
+      add(prefix);
     }
-    doc->add_posting(token.term, *pos);
-    if (!also_prefix.empty()) {
-      doc->add_posting(std::string(also_prefix) + token.term, *pos);
+    if (!token.exact.empty()) {
+      AddPosting(doc, schema::kPrefixExact, token.exact, *pos);
+    }
+    if (!language.empty() && token.stemmable()) {
+      const std::string stem = StemWord(language, token.term);
+      if (!stem.empty() && stem != token.term) {
+        AddTerm(doc, schema::kPrefixStem, stem);
+      }
     }
   }
   *pos += schema::kFieldPositionGap;
 }
 
 }  // namespace
+
+std::string DetectItemLanguage(const Item& item) {
+  if (!IsSearchable(item)) {
+    return {};
+  }
+  if (item.title.empty()) {
+    return DetectLanguage(item.text);
+  }
+  return DetectLanguage(item.title + "\n" + item.text);
+}
 
 bool IsSearchable(const Item& item) {
   switch (item.kind) {
@@ -115,9 +153,19 @@ PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) 
   prepared.impl_ = std::make_unique<PreparedDocument::Impl>();
   Xapian::Document& doc = prepared.impl_->doc;
   Xapian::termpos pos = 0;
-  AddText(&doc, analyzer, item.title, &pos, schema::kPrefixSubject);
-  AddText(&doc, analyzer, item.text, &pos);
-  AddText(&doc, analyzer, item.file_name, &pos);
+  // Items stored before languages were detected, or written without the indexer, get theirs
+  // here; detection is deterministic, so replaying them gives the same document.
+  const std::string language = item.language.empty() ? DetectItemLanguage(item) : item.language;
+  AddText(&doc, analyzer, item.title, &pos, language, schema::kPrefixSubject);
+  AddText(&doc, analyzer, item.text, &pos, language);
+  AddText(&doc, analyzer, item.file_name, &pos, {});
+  if (!language.empty()) {
+    std::string code = language;
+    std::transform(code.begin(), code.end(), code.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    AddBoolean(&doc, schema::kPrefixLanguage, code);
+    doc.add_value(schema::kSlotLanguage, language);
+  }
 
   for (const auto& term : analyzer.AddressTerms(item.from)) {
     AddTerm(&doc, schema::kPrefixFrom, term);

@@ -22,6 +22,11 @@ class TextAnalyzer;
 /// Whether `item` gets a document of its own in the search index.
 bool IsSearchable(const Item& item);
 
+/// DetectedLanguage of a searchable item's title and text (storage/language_detector.h); ""
+/// for items with no search document or no reliable language. The indexer stores it on the
+/// item; Prepare() falls back to it for items that have none.
+std::string DetectItemLanguage(const Item& item);
+
 /// A search document analysed off the writer thread: tokenising is the costly part of indexing,
 /// so ingest workers prepare documents in parallel and the writer only inserts them.
 class PreparedDocument {

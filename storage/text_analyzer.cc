@@ -1,18 +1,17 @@
 /** @file
- *  @brief ICU-based analyzer: NFKC_Casefold, word boundaries, CJK unigrams.
+ *  @brief ICU-based analyzer: script runs, NFKC_Casefold, folds, CJK unigrams, Hangul prefixes.
  *
- *  The word BreakIterator runs over a UTF-8 UText, so its boundaries are byte offsets of the
- *  caller's text and highlighting needs no offset mapping. Each word is then normalised on its
- *  own; CJK code points are emitted one per term from the original text so that their byte
- *  ranges stay exact.
+ *  Offsets are byte offsets of the caller's UTF-8 text throughout (the BreakIterator runs over
+ *  a UTF-8 UText), so the highlighter needs no offset mapping: every term, even one that folding
+ *  changed or produced from several characters, points at the original bytes it came from.
  */
 #include "storage/text_analyzer.h"
 
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/utext.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -20,20 +19,34 @@
 #include <stdexcept>
 
 #include "common/strings.h"
+#include "storage/text_folding.h"
 
 namespace docket {
 namespace {
 
-bool IsCjk(UChar32 c) {
-  if (c == 0x30FC || c == 0x3005) {  // prolonged sound mark, ideographic iteration mark
-    return true;
-  }
-  UErrorCode err = U_ZERO_ERROR;
-  const UScriptCode script = uscript_getScript(c, &err);
-  if (U_FAILURE(err)) {
-    return false;
-  }
-  return script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA;
+bool InRange(UChar32 c, UChar32 first, UChar32 last) { return c >= first && c <= last; }
+
+// Characters indexed one per term. Hangul is not among them: it is written in words.
+bool IsCjkUnit(UChar32 c) {
+  return InRange(c, 0x3040, 0x309F) ||  // Hiragana (with iteration marks ゝゞ)
+         InRange(c, 0x30A0, 0x30FF) ||  // Katakana (with ー, ヽヾ; the middle dot is skipped later)
+         InRange(c, 0x31F0, 0x31FF) ||                 // Katakana phonetic extensions
+         InRange(c, 0xFF66, 0xFF9D) ||                 // half-width Katakana and ｰ
+         c == 0x3005 || c == 0x3006 || c == 0x303B ||  // 々 〆 〻
+         InRange(c, 0x2E80, 0x2FDF) ||  // radicals (NFKC maps the Kangxi ones to ideographs)
+         InRange(c, 0x3190, 0x319F) ||  // kanbun
+         InRange(c, 0x3200, 0x33FF) ||  // enclosed and squared forms: ㈱ -> (株), ㍻ -> 平成
+         InRange(c, 0x3400, 0x4DBF) || InRange(c, 0x4E00, 0x9FFF) || InRange(c, 0xF900, 0xFAFF) ||
+         InRange(c, 0x20000, 0x3134F);
+}
+
+// Voicing marks that belong to the kana before them (ｶﾞ is one character: ガ).
+bool IsVoicingMark(UChar32 c) { return c == 0x3099 || c == 0x309A || c == 0xFF9E || c == 0xFF9F; }
+
+bool IsHangulSyllable(UChar32 c) { return InRange(c, 0xAC00, 0xD7A3); }
+
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; });
 }
 
 std::string StripQuotes(std::string s) {
@@ -44,66 +57,147 @@ std::string StripQuotes(std::string s) {
   return s;
 }
 
+std::string ToUtf8(const std::u16string& text) {
+  std::string out;
+  icu::UnicodeString(false, text.data(), static_cast<int32_t>(text.size())).toUTF8String(out);
+  return out;
+}
+
 }  // namespace
+
+bool AnalyzedToken::stemmable() const {
+  return !cjk && term.size() >= 3 &&
+         std::none_of(term.begin(), term.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 struct TextAnalyzer::Impl {
   const icu::Normalizer2* normalizer = nullptr;
   std::unique_ptr<icu::BreakIterator> words;
+  UText* utext = nullptr;
 
-  std::string Normalize(std::string_view text) const {
-    // NFKC_Casefold of ASCII is exactly ASCII lower-casing; most terms in Latin-script text
-    // take this path and skip two UTF-16 conversions.
-    if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
-      std::string out(text);
-      for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-          c = static_cast<char>(c - 'A' + 'a');
-        }
-      }
-      return out;
-    }
+  ~Impl() { utext_close(utext); }
+
+  icu::UnicodeString CaseFold(std::string_view text) const {
     const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     UErrorCode err = U_ZERO_ERROR;
-    const icu::UnicodeString folded = normalizer->normalize(source, err);
-    std::string out;
-    if (U_FAILURE(err)) {
-      source.toUTF8String(out);  // normalisation cannot fail on valid UTF-16; keep the text
-      return out;
-    }
-    folded.toUTF8String(out);
-    return out;
+    icu::UnicodeString folded = normalizer->normalize(source, err);
+    return U_FAILURE(err) ? source : folded;  // cannot fail on valid UTF-16; keep the text
   }
 
-  // Emits the terms of one word segment [begin, end) of `text`.
-  void EmitSegment(std::string_view text, size_t begin, size_t end,
-                   std::vector<AnalyzedToken>* out) const {
-    size_t run_begin = begin;  // start of the pending non-CJK run
-    size_t pos = begin;
-    const auto flush_run = [&](size_t run_end) {
-      if (run_end > run_begin) {
-        std::string term = Normalize(text.substr(run_begin, run_end - run_begin));
-        if (!term.empty() && term.size() <= kMaxTermBytes) {
-          out->push_back({std::move(term), run_begin, run_end, false});
-        }
+  // The folded term and, when different, the exact form of a non-ASCII word.
+  void Fold(std::string_view word, std::string* term, std::string* exact) const {
+    const icu::UnicodeString folded = CaseFold(word);
+    std::u16string loose;
+    std::u16string strict;
+    for (int32_t i = 0; i < folded.length();) {
+      const UChar32 c = folded.char32At(i);
+      i += U16_LENGTH(c);
+      AppendFolded(static_cast<char32_t>(c), FoldStrength::kDiacriticInsensitive, &loose);
+      AppendFolded(static_cast<char32_t>(c), FoldStrength::kExact, &strict);
+    }
+    *term = ToUtf8(loose);
+    if (strict != loose) {
+      *exact = ToUtf8(strict);
+    } else {
+      exact->clear();
+    }
+  }
+
+  std::string Normalize(std::string_view text) const {
+    // NFKC_Casefold of ASCII is exactly ASCII lower-casing, and nothing in ASCII folds further:
+    // most Latin-script words take this path and skip the UTF-16 round trip.
+    if (IsAscii(text)) {
+      std::string out(text);
+      for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       }
-    };
-    while (pos < end) {
-      const size_t cp_begin = pos;
+      return out;
+    }
+    std::string term;
+    std::string exact;
+    Fold(text, &term, &exact);
+    return term;
+  }
+
+  // One word of a non-CJK run: [begin, end) of `text`.
+  void EmitWord(std::string_view text, size_t begin, size_t end,
+                std::vector<AnalyzedToken>* out) const {
+    const std::string_view word = text.substr(begin, end - begin);
+    AnalyzedToken token;
+    token.begin = begin;
+    token.end = end;
+    if (IsAscii(word)) {
+      token.term = Normalize(word);
+    } else {
+      Fold(word, &token.term, &token.exact);
+    }
+    if (token.term.empty() || token.term.size() > kMaxTermBytes) {
+      return;
+    }
+    AddHangulPrefixes(&token);
+    out->push_back(std::move(token));
+  }
+
+  // 회의를 -> 회의, 회: Korean attaches particles and endings to the stem, so every prefix of
+  // the word is a term at the word's position.
+  static void AddHangulPrefixes(AnalyzedToken* token) {
+    const std::string& term = token->term;
+    int32_t i = 0;
+    const auto length = static_cast<int32_t>(term.size());
+    while (i < length) {
       UChar32 c = 0;
-      int32_t i = static_cast<int32_t>(pos);
-      U8_NEXT(text.data(), i, static_cast<int32_t>(end), c);
-      pos = static_cast<size_t>(i);
-      if (c >= 0 && IsCjk(c)) {
-        flush_run(cp_begin);
-        std::string term = Normalize(text.substr(cp_begin, pos - cp_begin));
-        if (!term.empty()) {
-          out->push_back({std::move(term), cp_begin, pos, true});
-        }
-        run_begin = pos;
+      U8_NEXT(term.data(), i, length, c);
+      if (!IsHangulSyllable(c)) {
+        return;  // only a word that is Hangul from its start
+      }
+      if (i < length) {
+        token->prefixes.push_back(term.substr(0, static_cast<size_t>(i)));
       }
     }
-    flush_run(end);
+  }
+
+  // One CJK character [begin, end) of `text` (with its voicing mark): one term per character
+  // of its fold (compatibility characters such as ㍻ fold to several).
+  void EmitCjk(std::string_view text, size_t begin, size_t end,
+               std::vector<AnalyzedToken>* out) const {
+    const icu::UnicodeString folded = CaseFold(text.substr(begin, end - begin));
+    for (int32_t i = 0; i < folded.length();) {
+      const UChar32 c = folded.char32At(i);
+      i += U16_LENGTH(c);
+      if (!u_hasBinaryProperty(c, UCHAR_ALPHABETIC) && !u_isdigit(c)) {
+        continue;  // the katakana middle dot, brackets from ㈱, ...
+      }
+      std::u16string term;
+      AppendFolded(static_cast<char32_t>(c), FoldStrength::kDiacriticInsensitive, &term);
+      if (!term.empty()) {
+        out->push_back({ToUtf8(term), {}, {}, begin, end, true});
+      }
+    }
+  }
+
+  // A run of text without CJK characters: [begin, end) of `text`, through ICU's word breaks.
+  void EmitRun(std::string_view text, size_t begin, size_t end, std::vector<AnalyzedToken>* out) {
+    if (begin >= end) {
+      return;
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    utext = utext_openUTF8(utext, text.data() + begin, static_cast<int64_t>(end - begin), &err);
+    if (U_FAILURE(err)) {
+      return;
+    }
+    words->setText(utext, err);
+    if (U_FAILURE(err)) {
+      return;
+    }
+    int32_t from = words->first();
+    for (int32_t to = words->next(); to != icu::BreakIterator::DONE;
+         from = to, to = words->next()) {
+      if (words->getRuleStatus() == UBRK_WORD_NONE) {
+        continue;  // spaces and punctuation
+      }
+      EmitWord(text, begin + static_cast<size_t>(from), begin + static_cast<size_t>(to), out);
+    }
   }
 };
 
@@ -123,30 +217,30 @@ std::string TextAnalyzer::Normalize(std::string_view text) { return impl_->Norma
 
 std::vector<AnalyzedToken> TextAnalyzer::Tokenize(std::string_view text) {
   std::vector<AnalyzedToken> tokens;
-  if (text.empty()) {
-    return tokens;
-  }
-  UErrorCode err = U_ZERO_ERROR;
-  UText* utext = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &err);
-  if (U_FAILURE(err)) {
-    return tokens;
-  }
-  impl_->words->setText(utext, err);
-  if (U_FAILURE(err)) {
-    utext_close(utext);
-    return tokens;
-  }
-  int32_t begin = impl_->words->first();
-  for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE;
-       begin = end, end = impl_->words->next()) {
-    if (impl_->words->getRuleStatus() == UBRK_WORD_NONE) {
-      continue;  // spaces and punctuation
+  size_t run_begin = 0;  // start of the pending non-CJK run
+  const auto length = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  while (i < length) {
+    const auto cp_begin = static_cast<size_t>(i);
+    UChar32 c = 0;
+    U8_NEXT(text.data(), i, length, c);
+    if (c < 0 || !IsCjkUnit(c)) {
+      continue;
     }
-    impl_->EmitSegment(text, static_cast<size_t>(begin), static_cast<size_t>(end), &tokens);
+    impl_->EmitRun(text, run_begin, cp_begin, &tokens);
+    while (i < length) {  // the voicing marks that go with this kana
+      int32_t next = i;
+      UChar32 mark = 0;
+      U8_NEXT(text.data(), next, length, mark);
+      if (!IsVoicingMark(mark)) {
+        break;
+      }
+      i = next;
+    }
+    impl_->EmitCjk(text, cp_begin, static_cast<size_t>(i), &tokens);
+    run_begin = static_cast<size_t>(i);
   }
-  // The iterator keeps a shallow clone pointing into `text`; it is re-pointed by the next
-  // setText() before any further use, so closing our UText here is safe.
-  utext_close(utext);
+  impl_->EmitRun(text, run_begin, text.size(), &tokens);
   return tokens;
 }
 

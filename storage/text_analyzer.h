@@ -1,16 +1,28 @@
 /** @file
  *  @brief The one analyzer: how text becomes index terms, at index time AND at query time.
  *
- *  Normalisation is ICU NFKC + case folding (so "ＡＢＣ", "ABC" and "abc" are one term, and
- *  German "Straße" matches "STRASSE"). Words are found with ICU's word BreakIterator, so the
- *  analyzer needs no language hint. Han, Hiragana and Katakana are indexed one character per
- *  term at consecutive positions: any contiguous run of CJK characters is then searchable as a
- *  phrase of those characters, whatever a word segmenter would have decided (a dictionary
- *  segmenter can split "会议改到" so that "议改" would never match; unigrams cannot miss).
- *  Hangul, Thai and other scripts keep ICU's word boundaries.
+ *  Because the indexer, the query planner and the highlighter all call this class, they cannot
+ *  disagree about what a word is or how it folds.
  *
- *  Because the indexer and the query parser both call this class there is no way for them to
- *  disagree about normalisation.
+ *  Every word is normalised with ICU NFKC_Casefold (full-width Latin and digits, half-width
+ *  katakana, ligatures, compatibility ideographs, case, ß -> ss, final sigma, bidi controls and
+ *  other default-ignorable characters), then folded (storage/text_folding.h): Traditional to
+ *  Simplified Chinese, and diacritics, Turkish ı, Cyrillic ё, Arabic, Persian and Hebrew
+ *  variants. The folded form is the index term; the unfolded (exact) form, when different, is
+ *  kept beside it for accent-sensitive search.
+ *
+ *  Words:
+ *  - Han, Hiragana and Katakana are one term per character at consecutive positions, so any
+ *    contiguous run is a phrase of its characters whatever a segmenter would have decided
+ *    ("议改" inside "会议改到", "天开" inside "明天开会"), including runs next to Latin or digits
+ *    (iPhone手机, 第3季度). They never reach ICU's dictionary segmenter. A base kana and its
+ *    (half-width) voicing mark are one character (ｶﾞ -> ガ). Punctuation between them, such as
+ *    the katakana middle dot, takes no position, so データ・ベース is the phrase データベース.
+ *  - Hangul words (space separated, particles attached) are indexed with every prefix of
+ *    the word at the same position, so a stem finds its inflections (회의 finds 회의를, 회의에서)
+ *    but not a word that merely contains it (교회의).
+ *  - Everything else uses ICU's word BreakIterator, whose dictionaries segment Thai, Lao,
+ *    Khmer and Myanmar.
  */
 #pragma once
 
@@ -22,10 +34,16 @@
 namespace docket {
 
 struct AnalyzedToken {
-  std::string term;  // normalised term (UTF-8)
+  std::string term;   // normalised, diacritic-insensitive term (UTF-8): what search matches
+  std::string exact;  // the same word with its diacritics, when that differs from `term`
+  // Hangul: the word's shorter prefixes, indexed at the same position (stems before particles).
+  std::vector<std::string> prefixes;
   size_t begin = 0;  // byte range in the analysed input the term came from (for highlighting)
   size_t end = 0;
   bool cjk = false;  // a single Han/Kana character; neighbours form phrases
+
+  /// A word a Snowball stemmer should see: at least three bytes, no digits, not CJK.
+  bool stemmable() const;
 };
 
 /// Not thread-safe (it owns ICU iterators); give each thread its own. Cheap to construct
@@ -37,7 +55,8 @@ class TextAnalyzer {
   TextAnalyzer(const TextAnalyzer&) = delete;
   TextAnalyzer& operator=(const TextAnalyzer&) = delete;
 
-  /// NFKC_Casefold of `text`. Invalid UTF-8 sequences become U+FFFD rather than failing.
+  /// NFKC_Casefold of `text` with the diacritic-insensitive fold, as one string (for keyword
+  /// values such as custodian names). Invalid UTF-8 sequences become U+FFFD, never a failure.
   std::string Normalize(std::string_view text);
 
   /// The index terms of `text` in reading order; a term's position is its index in the vector.

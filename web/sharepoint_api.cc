@@ -31,6 +31,19 @@ std::vector<std::string> SplitList(std::string_view text, char separator) {
   }
 }
 
+// OData booleans: true/false in any case; 1/0 as SharePoint also accepts them.
+Result<bool> ParseBoolean(std::string_view name, std::string_view raw) {
+  const std::string value = AsciiLower(TrimWhitespace(raw));
+  if (value == "true" || value == "1") {
+    return true;
+  }
+  if (value == "false" || value == "0") {
+    return false;
+  }
+  return Status::InvalidArgument("The parameter " + std::string(name) +
+                                 " must be true or false, not '" + std::string(raw) + "'.");
+}
+
 Result<uint32_t> ParseUnsigned(std::string_view name, std::string_view raw, uint32_t max) {
   const std::string text = ParseODataString(raw);
   uint64_t value = 0;
@@ -282,6 +295,15 @@ Result<QueryOptions> ParseQueryOptions(const QueryParams& params) {
   }
   if (const std::string* raw = get("selectproperties")) {
     options.select_properties = SplitList(ParseODataString(*raw), ',');
+  }
+  if (const std::string* raw = get("enablestemming")) {
+    DOCKET_ASSIGN_OR_RETURN(options.request.enable_stemming, ParseBoolean("enablestemming", *raw));
+  }
+  // Docket's own (SharePoint has no per-request switch): diacritics typed in the query must
+  // be in the text. See SearchRequest::accent_sensitive.
+  if (const std::string* raw = get("accentsensitive")) {
+    DOCKET_ASSIGN_OR_RETURN(options.request.accent_sensitive,
+                            ParseBoolean("accentsensitive", *raw));
   }
   // Other documented parameters (refiners, trimduplicates, culture, ...) are accepted and
   // ignored until the features behind them exist (§1.3: ignore unknown names).

@@ -82,6 +82,8 @@ TEST_F(HighlighterTest, WrapsAdjacentCjkCharactersAsOneRun) {
   EXPECT_EQ("請於週五前完成<c0>合約審查</c0>，謝謝。", Summary(text, "合約審查"));
   EXPECT_EQ("請於週五前完成合約<c0>審查</c0>，謝謝。", Summary(text, "\"審查\""));
   EXPECT_EQ("請於週五前完成<c0>合約</c0>審查，謝謝。", Summary(text, "合約 -falcon"));
+  // A Simplified query marks the Traditional characters it folded onto.
+  EXPECT_EQ("請於週五前完成<c0>合約審查</c0>，謝謝。", Summary(text, "合约审查"));
   EXPECT_EQ("<c0>見積書</c0>を送ります", Summary("見積書を送ります", "見積書"));
 }
 
@@ -168,7 +170,7 @@ TEST_F(HighlighterTest, CollectsPositiveTextTermsOnly) {
   HighlightTerms terms = CollectHighlightTerms(*ast, analyzer_);
   EXPECT_EQ((std::set<std::string>{"budget", "review"}), terms.terms);
   EXPECT_EQ((std::vector<std::string>{"fal"}), terms.prefixes);
-  EXPECT_EQ((std::vector<std::vector<std::string>>{{"合", "約"}}), terms.phrases);
+  EXPECT_EQ((std::vector<std::vector<std::string>>{{"合", "约"}}), terms.phrases);
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ TEST(CommitCoordinatorTest, WritesAreSearchableAfterFlush) {
                 ->Write({.items = {Conversation(id, "合約審查 next Friday")}, .index_ids = {id}}));
   ASSERT_OK((*coordinator)->Flush());
   const IndexLayout layout(dir.path());
-  EXPECT_EQ(CountMatches(layout.xapian(), "審"), 1u);
+  EXPECT_EQ(CountMatches(layout.xapian(), "审"), 1u);
   EXPECT_EQ(CountMatches(layout.xapian(), "friday"), 1u);
   EXPECT_EQ(CountMatches(layout.xapian(), "XFROMalice"), 1u);
   EXPECT_EQ(CountMatches(layout.xapian(), "XPARTbob@contoso.com"), 1u);
