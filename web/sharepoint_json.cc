@@ -141,6 +141,11 @@ const std::vector<PropertyDef>& Properties() {
       {"OriginalPath", kEdmString, [](const SearchHit& h) { return NonEmpty(h.item.ipath); }},
       {"FileName", kEdmString, [](const SearchHit& h) { return NonEmpty(h.item.file_name); }},
       {"MediaType", kEdmString, [](const SearchHit& h) { return NonEmpty(h.item.media_type); }},
+      {"DetectedLanguage", kEdmString,
+       [](const SearchHit& h) { return NonEmpty(h.item.language); }},
+      // The charset Docket guessed because the item's label was missing or wrong.
+      {"DetectedCharset", kEdmString,
+       [](const SearchHit& h) { return NonEmpty(h.item.detected_charset); }},
       {"ParentId", kEdmInt64,
        [](const SearchHit& h) -> std::optional<std::string> {
          if (h.item.parent_id == kNoItem) {

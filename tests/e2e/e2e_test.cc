@@ -271,6 +271,31 @@ TEST_F(EndToEndTest, TraditionalChineseJapaneseAndMultilingualPlantedItems) {
   EXPECT_EQ(Paths("zanzibarquota"),
             std::multiset<std::string>{PlantedIpath("planted-5-email-falcon")});
   EXPECT_TRUE(Paths("Quartalsbericht AND kind:im").empty());
+  // Simplified finds Traditional, and an unaccented Cyrillic query the ё.
+  EXPECT_EQ(Paths("合约审查"), std::multiset<std::string>{PlantedIpath("planted-2-p2p-zh-hant")});
+  EXPECT_EQ(Paths("отчет"), std::multiset<std::string>{PlantedIpath("planted-4-conf-de-ru-ar")});
+}
+
+TEST_F(EndToEndTest, DetectedLanguageIsSearchableAndACell) {
+  const auto reply =
+      testing::HttpRequest(port_, "GET",
+                           "/_api/search/query?querytext=" + testing::UrlEncode("'合約審查'") +
+                               "&selectproperties=" + testing::UrlEncode("'Path,DetectedLanguage'"),
+                           {{"Accept", "application/json;odata=nometadata"}});
+  ASSERT_EQ(200, reply.status) << reply.body;
+  const json rows =
+      json::parse(reply.body)["PrimaryQueryResult"]["RelevantResults"]["Table"]["Rows"];
+  ASSERT_EQ(1u, rows.size());
+  std::string language;
+  for (const json& cell : rows[0]["Cells"]) {
+    if (cell["Key"] == "DetectedLanguage") {
+      language = cell["Value"].get<std::string>();
+    }
+  }
+  // CLD2 tells Traditional from Simplified Chinese.
+  EXPECT_EQ("zh-Hant", language);
+  EXPECT_TRUE(Paths("detectedlanguage:zh-Hant").count(PlantedIpath("planted-2-p2p-zh-hant")));
+  EXPECT_FALSE(Paths("detectedlanguage:en").count(PlantedIpath("planted-2-p2p-zh-hant")));
 }
 
 TEST_F(EndToEndTest, ParticipantsAndKindMatchTheManifestExactly) {
