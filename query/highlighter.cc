@@ -161,7 +161,7 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
       continue;
     }
     // A Hangul word found by its stem (회의 in 회의를) is highlighted whole.
-    for (const std::string& stem : tokens[i].prefixes) {
+    for (const std::string& stem : tokens[i].variants) {
       if (terms.terms.count(stem) > 0) {
         matched[i] = true;
         keys[i] = stem;
@@ -185,8 +185,8 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
       bool all = true;
       for (size_t k = 0; k < phrase.size() && all; ++k) {
         const AnalyzedToken& token = tokens[i + k];
-        all = token.term == phrase[k] || std::find(token.prefixes.begin(), token.prefixes.end(),
-                                                   phrase[k]) != token.prefixes.end();
+        all = token.term == phrase[k] || std::find(token.variants.begin(), token.variants.end(),
+                                                   phrase[k]) != token.variants.end();
       }
       if (!all) {
         continue;

@@ -146,8 +146,9 @@ struct KqlToXapian::Impl {
       if (prefix_match) {
         return Wildcard(term);
       }
-      if (quoted || !prefix.empty()) {
-        return Xapian::Query(term);
+      const bool exact = options.accent_sensitive && !tokens.front().exact.empty();
+      if (quoted || !prefix.empty() || exact) {
+        return Xapian::Query(term);  // stems would bring back the words without the accents
       }
       return WordWithStems(tokens.front(), term);
     }

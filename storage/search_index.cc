@@ -7,7 +7,8 @@
  *    title words     unprefixed and S-prefixed at the same positions
  *    body words      unprefixed, after a position gap (phrases never span fields)
  *    XA<exact>       a title or body word with its diacritics, where folding changed it
- *    Hangul prefixes at the word's position (AnalyzedToken::prefixes)
+ *    variants        Hangul prefixes, words inside SE Asian compounds (AnalyzedToken::variants),
+ *                    at the word's position
  *    Z<stem>         Snowball stem in the DetectedLanguage, where it differs (no position)
  *    XLANG + slot 3  DetectedLanguage
  *    file name words unprefixed, after another gap (keeps unindexed items findable by name)
@@ -70,7 +71,7 @@ void AddText(Xapian::Document* doc, TextAnalyzer& analyzer, std::string_view tex
   for (const auto& token : analyzer.Tokenize(text)) {
     ++*pos;
     add(token.term);
-    for (const std::string& prefix : token.prefixes) {
+    for (const std::string& prefix : token.variants) {
       add(prefix);
     }
     if (!token.exact.empty()) {

@@ -45,6 +45,13 @@ bool IsVoicingMark(UChar32 c) { return c == 0x3099 || c == 0x309A || c == 0xFF9E
 
 bool IsHangulSyllable(UChar32 c) { return InRange(c, 0xAC00, 0xD7A3); }
 
+// Scripts written without spaces that ICU segments with a dictionary.
+bool IsDictionaryScript(UChar32 c) {
+  return InRange(c, 0x0E00, 0x0EFF) ||  // Thai, Lao
+         InRange(c, 0x1780, 0x17FF) ||  // Khmer
+         InRange(c, 0x1000, 0x109F);    // Myanmar
+}
+
 bool IsAscii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; });
 }
@@ -73,9 +80,16 @@ bool AnalyzedToken::stemmable() const {
 struct TextAnalyzer::Impl {
   const icu::Normalizer2* normalizer = nullptr;
   std::unique_ptr<icu::BreakIterator> words;
+  // For the insides of one word, while `words` is in the middle of the text.
+  std::unique_ptr<icu::BreakIterator> inner_words;
+  std::unique_ptr<icu::BreakIterator> characters;
   UText* utext = nullptr;
+  UText* inner_utext = nullptr;
 
-  ~Impl() { utext_close(utext); }
+  ~Impl() {
+    utext_close(utext);
+    utext_close(inner_utext);
+  }
 
   icu::UnicodeString CaseFold(std::string_view text) const {
     const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
@@ -121,8 +135,7 @@ struct TextAnalyzer::Impl {
   }
 
   // One word of a non-CJK run: [begin, end) of `text`.
-  void EmitWord(std::string_view text, size_t begin, size_t end,
-                std::vector<AnalyzedToken>* out) const {
+  void EmitWord(std::string_view text, size_t begin, size_t end, std::vector<AnalyzedToken>* out) {
     const std::string_view word = text.substr(begin, end - begin);
     AnalyzedToken token;
     token.begin = begin;
@@ -136,7 +149,67 @@ struct TextAnalyzer::Impl {
       return;
     }
     AddHangulPrefixes(&token);
+    AddDictionarySubwords(word, &token);
     out->push_back(std::move(token));
+  }
+
+  // The end of the first dictionary word of `text`, in bytes (0 when there is none).
+  size_t FirstWordEnd(std::string_view text) {
+    UErrorCode err = U_ZERO_ERROR;
+    inner_utext = utext_openUTF8(inner_utext, text.data(), static_cast<int64_t>(text.size()), &err);
+    inner_words->setText(inner_utext, err);
+    if (U_FAILURE(err)) {
+      return 0;
+    }
+    inner_words->first();
+    const int32_t end = inner_words->next();
+    if (end == icu::BreakIterator::DONE || inner_words->getRuleStatus() == UBRK_WORD_NONE) {
+      return 0;
+    }
+    return static_cast<size_t>(end);
+  }
+
+  // ភាសាខ្មែរ -> ខ្មែរ and ភាសា (see AnalyzedToken::variants). Splits only at grapheme cluster
+  // boundaries, so a vowel sign or tone mark is never cut from its consonant.
+  void AddDictionarySubwords(std::string_view word, AnalyzedToken* token) {
+    int32_t first = 0;
+    UChar32 c = 0;
+    U8_NEXT(word.data(), first, static_cast<int32_t>(word.size()), c);
+    if (!IsDictionaryScript(c)) {
+      return;
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    inner_utext = utext_openUTF8(inner_utext, word.data(), static_cast<int64_t>(word.size()), &err);
+    characters->setText(inner_utext, err);
+    if (U_FAILURE(err)) {
+      return;
+    }
+    std::vector<size_t> cuts;
+    characters->first();
+    for (int32_t at = characters->next(); at != icu::BreakIterator::DONE; at = characters->next()) {
+      if (static_cast<size_t>(at) < word.size()) {
+        cuts.push_back(static_cast<size_t>(at));
+      }
+    }
+    const auto add = [this, token](std::string_view piece) {
+      std::string term = Normalize(piece);
+      if (!term.empty() && term != token->term &&
+          std::find(token->variants.begin(), token->variants.end(), term) ==
+              token->variants.end()) {
+        token->variants.push_back(std::move(term));
+      }
+    };
+    for (const size_t cut : cuts) {
+      const std::string_view rest = word.substr(cut);
+      const size_t end = FirstWordEnd(rest);
+      if (end == 0) {
+        continue;
+      }
+      add(rest.substr(0, end));
+      if (end == rest.size()) {
+        add(word.substr(0, cut));  // the rest is one word, so what comes before it is one too
+      }
+    }
   }
 
   // 회의를 -> 회의, 회: Korean attaches particles and endings to the stem, so every prefix of
@@ -152,7 +225,7 @@ struct TextAnalyzer::Impl {
         return;  // only a word that is Hangul from its start
       }
       if (i < length) {
-        token->prefixes.push_back(term.substr(0, static_cast<size_t>(i)));
+        token->variants.push_back(term.substr(0, static_cast<size_t>(i)));
       }
     }
   }
@@ -205,7 +278,10 @@ TextAnalyzer::TextAnalyzer() : impl_(std::make_unique<Impl>()) {
   UErrorCode err = U_ZERO_ERROR;
   impl_->normalizer = icu::Normalizer2::getNFKCCasefoldInstance(err);
   impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), err));
-  if (U_FAILURE(err) || impl_->normalizer == nullptr || impl_->words == nullptr) {
+  impl_->inner_words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), err));
+  impl_->characters.reset(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), err));
+  if (U_FAILURE(err) || impl_->normalizer == nullptr || impl_->words == nullptr ||
+      impl_->inner_words == nullptr || impl_->characters == nullptr) {
     // ICU's data library is missing: the installation is broken, not the input.
     throw std::runtime_error(std::string("ICU could not load its data: ") + u_errorName(err));
   }

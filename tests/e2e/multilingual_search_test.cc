@@ -480,7 +480,9 @@ const SearchCase kCases[] = {
     // Cyrillic: ё = е, but й is a letter of its own (и with a breve is not и).
     {"ru_ShortIQuery", kRuMyHouse, "мой", kMatch},
     {"ru_IQuery", kRuMyBooks, "мои", kMatch},
-    {"ru_ShortINotI", kRuMyHouse, "мои", kNoMatch},
+    // Without stemming: Snowball russian stems мой and мои alike (мо), which is stemming doing
+    // its job; what this case checks is that folding keeps й apart from и.
+    {"ru_ShortINotI", kRuMyHouse, "мои", kNoMatch, kNoStemming},
     {"ru_INotShortI", kRuMyBooks, "мой", kNoMatch},
     {"ru_YoInText", kRuTree, "елка", kMatch},
     {"ru_YoInQuery", kRuTreePlain, "ёлку", kMatch},

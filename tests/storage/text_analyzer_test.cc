@@ -50,9 +50,9 @@ TEST(TextAnalyzerTest, HangulWordsCarryTheirPrefixesAtTheirPosition) {
   const auto tokens = analyzer.Tokenize("회의를 시작합니다");
   ASSERT_EQ(2u, tokens.size());
   EXPECT_EQ("회의를", tokens[0].term);
-  EXPECT_THAT(tokens[0].prefixes, ElementsAre("회", "회의"));
-  EXPECT_THAT(tokens[1].prefixes, ElementsAre("시", "시작", "시작합", "시작합니"));
-  EXPECT_TRUE(analyzer.Tokenize("budget")[0].prefixes.empty());
+  EXPECT_THAT(tokens[0].variants, ElementsAre("회", "회의"));
+  EXPECT_THAT(tokens[1].variants, ElementsAre("시", "시작", "시작합", "시작합니"));
+  EXPECT_TRUE(analyzer.Tokenize("budget")[0].variants.empty());
 }
 
 TEST(TextAnalyzerTest, KanaKeepsItsVoicingMarkAndSkipsTheMiddleDot) {
