@@ -8,6 +8,7 @@
 #include "storage/text_analyzer.h"
 
 #include <unicode/brkiter.h>
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
@@ -45,9 +46,10 @@ bool IsVoicingMark(UChar32 c) { return c == 0x3099 || c == 0x309A || c == 0xFF9E
 
 bool IsHangulSyllable(UChar32 c) { return InRange(c, 0xAC00, 0xD7A3); }
 
-// Scripts written without spaces that ICU segments with a dictionary.
-bool IsDictionaryScript(UChar32 c) {
-  return InRange(c, 0x0E00, 0x0EFF) ||  // Thai, Lao
+// Scripts whose ICU dictionaries keep compounds whole. Thai is not among them: its dictionary
+// segments into short words already, and looking inside them cost five times the segmentation.
+bool IsCompoundDictionaryScript(UChar32 c) {
+  return InRange(c, 0x0E80, 0x0EFF) ||  // Lao
          InRange(c, 0x1780, 0x17FF) ||  // Khmer
          InRange(c, 0x1000, 0x109F);    // Myanmar
 }
@@ -62,12 +64,6 @@ std::string StripQuotes(std::string s) {
     return std::string(TrimWhitespace(std::string_view(s).substr(1, s.size() - 2)));
   }
   return s;
-}
-
-std::string ToUtf8(const std::u16string& text) {
-  std::string out;
-  icu::UnicodeString(false, text.data(), static_cast<int32_t>(text.size())).toUTF8String(out);
-  return out;
 }
 
 }  // namespace
@@ -91,30 +87,70 @@ struct TextAnalyzer::Impl {
     utext_close(inner_utext);
   }
 
-  icu::UnicodeString CaseFold(std::string_view text) const {
-    const icu::UnicodeString source = icu::UnicodeString::fromUTF8(
-        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  // NFKC_Casefold of UTF-8 `text` into `scratch`, straight from UTF-8 to UTF-8; returns the
+  // text itself when it already is (most words are).
+  std::string_view CaseFold(std::string_view text, std::string* scratch) const {
+    const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
     UErrorCode err = U_ZERO_ERROR;
-    icu::UnicodeString folded = normalizer->normalize(source, err);
-    return U_FAILURE(err) ? source : folded;  // cannot fail on valid UTF-16; keep the text
+    if (normalizer->isNormalizedUTF8(piece, err) && U_SUCCESS(err)) {
+      return text;
+    }
+    err = U_ZERO_ERROR;
+    scratch->clear();
+    icu::StringByteSink<std::string> sink(scratch, static_cast<int32_t>(text.size()));
+    normalizer->normalizeUTF8(0, piece, sink, nullptr, err);
+    return U_FAILURE(err) ? text : std::string_view(*scratch);  // cannot fail on valid input
   }
 
   // The folded term and, when different, the exact form of a non-ASCII word.
   void Fold(std::string_view word, std::string* term, std::string* exact) const {
-    const icu::UnicodeString folded = CaseFold(word);
-    std::u16string loose;
-    std::u16string strict;
-    for (int32_t i = 0; i < folded.length();) {
-      const UChar32 c = folded.char32At(i);
-      i += U16_LENGTH(c);
-      AppendFolded(static_cast<char32_t>(c), FoldStrength::kDiacriticInsensitive, &loose);
+    std::string scratch;
+    const std::string_view folded = CaseFold(word, &scratch);
+    term->clear();
+    term->reserve(folded.size());
+    exact->clear();
+    bool differs = false;
+    const auto length = static_cast<int32_t>(folded.size());
+    for (int32_t i = 0; i < length;) {
+      const int32_t begin = i;
+      UChar32 c = 0;
+      U8_NEXT(folded.data(), i, length, c);
+      if (c < 0) {
+        term->append("\xEF\xBF\xBD");  // U+FFFD for a byte ICU left invalid
+        if (differs) {
+          exact->append("\xEF\xBF\xBD");
+        }
+        continue;
+      }
+      const std::string_view original =
+          folded.substr(static_cast<size_t>(begin), static_cast<size_t>(i - begin));
+      if (IsFoldInvariant(static_cast<char32_t>(c))) {
+        term->append(original);
+        if (differs) {
+          exact->append(original);
+        }
+        continue;
+      }
+      const size_t before = term->size();
+      AppendFolded(static_cast<char32_t>(c), FoldStrength::kDiacriticInsensitive, term);
+      const std::string_view loose(term->data() + before, term->size() - before);
+      // The exact folds are a subset of the diacritic-insensitive ones: where the latter left a
+      // character alone, so did the former, and the exact form needs no work of its own.
+      if (loose == original) {
+        if (differs) {
+          exact->append(original);
+        }
+        continue;
+      }
+      std::string strict;
       AppendFolded(static_cast<char32_t>(c), FoldStrength::kExact, &strict);
-    }
-    *term = ToUtf8(loose);
-    if (strict != loose) {
-      *exact = ToUtf8(strict);
-    } else {
-      exact->clear();
+      if (!differs && strict != loose) {
+        differs = true;
+        exact->assign(*term, 0, before);  // the two forms agreed up to here
+      }
+      if (differs) {
+        exact->append(strict);
+      }
     }
   }
 
@@ -153,29 +189,15 @@ struct TextAnalyzer::Impl {
     out->push_back(std::move(token));
   }
 
-  // The end of the first dictionary word of `text`, in bytes (0 when there is none).
-  size_t FirstWordEnd(std::string_view text) {
-    UErrorCode err = U_ZERO_ERROR;
-    inner_utext = utext_openUTF8(inner_utext, text.data(), static_cast<int64_t>(text.size()), &err);
-    inner_words->setText(inner_utext, err);
-    if (U_FAILURE(err)) {
-      return 0;
-    }
-    inner_words->first();
-    const int32_t end = inner_words->next();
-    if (end == icu::BreakIterator::DONE || inner_words->getRuleStatus() == UBRK_WORD_NONE) {
-      return 0;
-    }
-    return static_cast<size_t>(end);
-  }
-
-  // ភាសាខ្មែរ -> ខ្មែរ and ភាសា (see AnalyzedToken::variants). Splits only at grapheme cluster
-  // boundaries, so a vowel sign or tone mark is never cut from its consonant.
+  // ភាសាខ្មែរ -> ខ្មែរ and ភាសា (see AnalyzedToken::variants): the dictionary words ICU finds
+  // in the compound without its first grapheme cluster, and without its last one. Two
+  // segmenter runs per word instead of one per cluster; cuts are at cluster boundaries, so a
+  // vowel sign or tone mark is never separated from its consonant.
   void AddDictionarySubwords(std::string_view word, AnalyzedToken* token) {
     int32_t first = 0;
     UChar32 c = 0;
     U8_NEXT(word.data(), first, static_cast<int32_t>(word.size()), c);
-    if (!IsDictionaryScript(c)) {
+    if (!IsCompoundDictionaryScript(c)) {
       return;
     }
     UErrorCode err = U_ZERO_ERROR;
@@ -184,12 +206,11 @@ struct TextAnalyzer::Impl {
     if (U_FAILURE(err)) {
       return;
     }
-    std::vector<size_t> cuts;
-    characters->first();
-    for (int32_t at = characters->next(); at != icu::BreakIterator::DONE; at = characters->next()) {
-      if (static_cast<size_t>(at) < word.size()) {
-        cuts.push_back(static_cast<size_t>(at));
-      }
+    const int32_t first_cluster_end = characters->following(0);
+    const int32_t last_cluster_begin = characters->preceding(static_cast<int32_t>(word.size()));
+    if (first_cluster_end == icu::BreakIterator::DONE ||
+        last_cluster_begin == icu::BreakIterator::DONE || first_cluster_end >= last_cluster_begin) {
+      return;  // fewer than three clusters: nothing inside worth a term
     }
     const auto add = [this, token](std::string_view piece) {
       std::string term = Normalize(piece);
@@ -199,15 +220,21 @@ struct TextAnalyzer::Impl {
         token->variants.push_back(std::move(term));
       }
     };
-    for (const size_t cut : cuts) {
-      const std::string_view rest = word.substr(cut);
-      const size_t end = FirstWordEnd(rest);
-      if (end == 0) {
+    for (const std::string_view part : {word.substr(static_cast<size_t>(first_cluster_end)),
+                                        word.substr(0, static_cast<size_t>(last_cluster_begin))}) {
+      err = U_ZERO_ERROR;
+      inner_utext =
+          utext_openUTF8(inner_utext, part.data(), static_cast<int64_t>(part.size()), &err);
+      inner_words->setText(inner_utext, err);
+      if (U_FAILURE(err)) {
         continue;
       }
-      add(rest.substr(0, end));
-      if (end == rest.size()) {
-        add(word.substr(0, cut));  // the rest is one word, so what comes before it is one too
+      int32_t from = inner_words->first();
+      for (int32_t to = inner_words->next(); to != icu::BreakIterator::DONE;
+           from = to, to = inner_words->next()) {
+        if (inner_words->getRuleStatus() != UBRK_WORD_NONE) {
+          add(part.substr(static_cast<size_t>(from), static_cast<size_t>(to - from)));
+        }
       }
     }
   }
@@ -234,17 +261,19 @@ struct TextAnalyzer::Impl {
   // of its fold (compatibility characters such as ㍻ fold to several).
   void EmitCjk(std::string_view text, size_t begin, size_t end,
                std::vector<AnalyzedToken>* out) const {
-    const icu::UnicodeString folded = CaseFold(text.substr(begin, end - begin));
-    for (int32_t i = 0; i < folded.length();) {
-      const UChar32 c = folded.char32At(i);
-      i += U16_LENGTH(c);
-      if (!u_hasBinaryProperty(c, UCHAR_ALPHABETIC) && !u_isdigit(c)) {
+    std::string scratch;
+    const std::string_view folded = CaseFold(text.substr(begin, end - begin), &scratch);
+    const auto length = static_cast<int32_t>(folded.size());
+    for (int32_t i = 0; i < length;) {
+      UChar32 c = 0;
+      U8_NEXT(folded.data(), i, length, c);
+      if (c < 0 || (!u_hasBinaryProperty(c, UCHAR_ALPHABETIC) && !u_isdigit(c))) {
         continue;  // the katakana middle dot, brackets from ㈱, ...
       }
-      std::u16string term;
+      std::string term;
       AppendFolded(static_cast<char32_t>(c), FoldStrength::kDiacriticInsensitive, &term);
       if (!term.empty()) {
-        out->push_back({ToUtf8(term), {}, {}, begin, end, true});
+        out->push_back({std::move(term), {}, {}, begin, end, true});
       }
     }
   }
@@ -298,6 +327,14 @@ std::vector<AnalyzedToken> TextAnalyzer::Tokenize(std::string_view text) {
   int32_t i = 0;
   while (i < length) {
     const auto cp_begin = static_cast<size_t>(i);
+    const auto lead = static_cast<unsigned char>(text[cp_begin]);
+    if (lead < 0xE2) {
+      // Below U+2000 (ASCII, Latin, Cyrillic, Arabic, Thai...): never a CJK unit, skip it
+      // without decoding. A stray continuation byte is skipped alone.
+      i += lead < 0xC0 ? 1 : (lead < 0xE0 ? 2 : 3);
+      i = std::min(i, length);
+      continue;
+    }
     UChar32 c = 0;
     U8_NEXT(text.data(), i, length, c);
     if (c < 0 || !IsCjkUnit(c)) {

@@ -22,10 +22,9 @@
  *    the word at the same position, so a stem finds its inflections (회의 finds 회의를, 회의에서)
  *    but not a word that merely contains it (교회의).
  *  - Everything else uses ICU's word BreakIterator, whose dictionaries segment Thai, Lao,
- *    Khmer and Myanmar. Those dictionaries keep some compounds whole (ភាសាខ្មែរ, "the Khmer
- *    language"), so a word of these scripts also carries, at its position, the dictionary
- *    words that start inside it at a character boundary (ខ្មែរ), and the part before a
- *    suffix that is a word on its own (ភាសា).
+ *    Khmer and Myanmar. The Khmer, Lao and Myanmar dictionaries keep some compounds whole
+ *    (ភាសាខ្មែរ, "the Khmer language"), so a word of these scripts also carries, at its
+ *    position, the dictionary words ICU finds inside it (ភាសា, ខ្មែរ).
  */
 #pragma once
 
@@ -40,7 +39,7 @@ struct AnalyzedToken {
   std::string term;   // normalised, diacritic-insensitive term (UTF-8): what search matches
   std::string exact;  // the same word with its diacritics, when that differs from `term`
   // Other terms at the same position: a Hangul word's shorter prefixes (stems before
-  // particles), the dictionary words inside a Thai, Lao, Khmer or Myanmar compound.
+  // particles), the dictionary words inside a Lao, Khmer or Myanmar compound.
   std::vector<std::string> variants;
   size_t begin = 0;  // byte range in the analysed input the term came from (for highlighting)
   size_t end = 0;

@@ -4,8 +4,6 @@
  */
 #include "storage/text_folding.h"
 
-#include <opencc/Lexicon.hpp>
-#include <opencc/MarisaDict.hpp>
 #include <unicode/normalizer2.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
@@ -13,6 +11,8 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <opencc/Lexicon.hpp>
+#include <opencc/MarisaDict.hpp>
 #include <unordered_map>
 #include <vector>
 
@@ -25,24 +25,25 @@ namespace {
 
 bool InRange(char32_t c, char32_t first, char32_t last) { return c >= first && c <= last; }
 
-void AppendCodePoint(char32_t c, std::u16string* out) {
-  if (c <= 0xFFFF) {
-    out->push_back(static_cast<char16_t>(c));
-  } else {
-    out->push_back(static_cast<char16_t>(U16_LEAD(c)));
-    out->push_back(static_cast<char16_t>(U16_TRAIL(c)));
+void AppendCodePoint(char32_t c, std::string* out) {
+  char buffer[U8_MAX_LENGTH];
+  int32_t length = 0;
+  UBool error = false;
+  U8_APPEND(buffer, length, U8_MAX_LENGTH, static_cast<UChar32>(c), error);
+  if (!error) {
+    out->append(buffer, static_cast<size_t>(length));
   }
 }
 
 bool IsHan(char32_t c) {
-  return InRange(c, 0x3400, 0x4DBF) || InRange(c, 0x4E00, 0x9FFF) ||
-         InRange(c, 0xF900, 0xFAFF) || InRange(c, 0x20000, 0x3134F);
+  return InRange(c, 0x3400, 0x4DBF) || InRange(c, 0x4E00, 0x9FFF) || InRange(c, 0xF900, 0xFAFF) ||
+         InRange(c, 0x20000, 0x3134F);
 }
 
 // Combining marks that only ever accent a letter: removed by the diacritic-insensitive fold.
 bool IsAccentMark(char32_t c) {
-  return InRange(c, 0x0300, 0x036F) || InRange(c, 0x1AB0, 0x1AFF) ||
-         InRange(c, 0x1DC0, 0x1DFF) || InRange(c, 0xFE20, 0xFE2F);
+  return InRange(c, 0x0300, 0x036F) || InRange(c, 0x1AB0, 0x1AFF) || InRange(c, 0x1DC0, 0x1DFF) ||
+         InRange(c, 0xFE20, 0xFE2F);
 }
 
 bool IsArabicMark(char32_t c) {
@@ -52,8 +53,8 @@ bool IsArabicMark(char32_t c) {
 }
 
 bool IsHebrewPoint(char32_t c) {
-  return InRange(c, 0x0591, 0x05BD) || c == 0x05BF || c == 0x05C1 || c == 0x05C2 ||
-         c == 0x05C4 || c == 0x05C5 || c == 0x05C7;
+  return InRange(c, 0x0591, 0x05BD) || c == 0x05BF || c == 0x05C1 || c == 0x05C2 || c == 0x05C4 ||
+         c == 0x05C5 || c == 0x05C7;
 }
 
 // Arabic and Persian letter variants written interchangeably (the unification Lucene's
@@ -67,9 +68,9 @@ char32_t ArabicLetterFold(char32_t c) {
     case 0x0672:
     case 0x0673:
       return 0x0627;  // alef
-    case 0x0649:  // alef maksura
-    case 0x06CC:  // Farsi yeh
-    case 0x0626:  // yeh with hamza above
+    case 0x0649:      // alef maksura
+    case 0x06CC:      // Farsi yeh
+    case 0x0626:      // yeh with hamza above
       return 0x064A;  // yeh
     case 0x06A9:      // keheh (Persian kaf)
       return 0x0643;  // kaf
@@ -93,7 +94,7 @@ const icu::Normalizer2* Nfd() {
 
 // The base letter and the marks of a precomposed Latin or Greek letter, marks dropped.
 // False when `c` has no canonical decomposition.
-bool AppendWithoutAccents(char32_t c, std::u16string* out) {
+bool AppendWithoutAccents(char32_t c, std::string* out) {
   const icu::Normalizer2* nfd = Nfd();
   icu::UnicodeString decomposition;
   if (nfd == nullptr || !nfd->getDecomposition(static_cast<UChar32>(c), decomposition)) {
@@ -172,6 +173,22 @@ const HanTable& Han() {
 
 char32_t SimplifiedHan(char32_t c) { return Han().Fold(c); }
 
+bool IsFoldInvariant(char32_t c) {
+  if (c < 0x80) {
+    return true;
+  }
+  if (InRange(c, 0x0430, 0x044F) || InRange(c, 0x0452, 0x045F)) {
+    return true;  // lower-case Cyrillic (ѐ and ё are folded)
+  }
+  if (InRange(c, 0x0627, 0x063A) || InRange(c, 0x0641, 0x0648) || c == 0x064A) {
+    return c != 0x0629;  // Arabic letters; teh marbuta folds to heh
+  }
+  return InRange(c, 0x05D0, 0x05EA) ||  // Hebrew letters
+         InRange(c, 0x0E01, 0x0E30) ||  // Thai consonants and leading vowels
+         InRange(c, 0x3040, 0x30FF) ||  // kana
+         InRange(c, 0xAC00, 0xD7A3);    // Hangul syllables
+}
+
 bool ChineseFoldingAvailable(std::string* why) {
   const HanTable& table = Han();
   if (why != nullptr) {
@@ -180,9 +197,9 @@ bool ChineseFoldingAvailable(std::string* why) {
   return table.error.empty();
 }
 
-bool AppendFolded(char32_t c, FoldStrength strength, std::u16string* out) {
+bool AppendFolded(char32_t c, FoldStrength strength, std::string* out) {
   if (c < 0x80) {
-    out->push_back(static_cast<char16_t>(c));
+    out->push_back(static_cast<char>(c));
     return true;
   }
   if (c == 0x0640) {  // tatweel: stretches a word, never changes it
@@ -202,7 +219,7 @@ bool AppendFolded(char32_t c, FoldStrength strength, std::u16string* out) {
     return false;
   }
   if (c == 0x0131) {  // Turkish dotless i
-    out->push_back(u'i');
+    out->push_back('i');
     return true;
   }
   if (const char32_t arabic = ArabicLetterFold(c); arabic != 0) {
@@ -210,7 +227,7 @@ bool AppendFolded(char32_t c, FoldStrength strength, std::u16string* out) {
     return true;
   }
   if (c == 0x0450 || c == 0x0451) {  // ѐ ё
-    out->push_back(u'\u0435');
+    AppendCodePoint(0x0435, out);
     return true;
   }
   const bool latin = InRange(c, 0x00C0, 0x024F) || InRange(c, 0x1E00, 0x1EFF);

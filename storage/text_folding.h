@@ -30,9 +30,14 @@ namespace docket {
 
 enum class FoldStrength { kExact, kDiacriticInsensitive };
 
-/// Appends the fold of `c` (a code point of NFKC_Casefold output) to `out` as UTF-16.
+/// Appends the fold of `c` (a code point of NFKC_Casefold output) to `out` as UTF-8.
 /// Returns false when the character is dropped (a removed mark or tatweel).
-bool AppendFolded(char32_t c, FoldStrength strength, std::u16string* out);
+bool AppendFolded(char32_t c, FoldStrength strength, std::string* out);
+
+/// True when no fold of either strength changes `c` (lower-case Cyrillic other than ё, most
+/// Arabic letters, Hangul, Thai, ...): the caller can copy its bytes as they are. A fast
+/// answer for the common letters of non-Latin scripts; false is always safe.
+bool IsFoldInvariant(char32_t c);
 
 /// The Simplified form of a Traditional Chinese character (OpenCC TSCharacters, first
 /// candidate); `c` itself when there is none. Thread-safe; the table loads once per process.
