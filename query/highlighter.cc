@@ -13,6 +13,7 @@
 #include <map>
 
 #include "query/property_map.h"
+#include "storage/language_detector.h"
 #include "storage/text_analyzer.h"
 
 namespace docket {
@@ -136,6 +137,22 @@ void Collect(const KqlNode& node, bool text_field, TextAnalyzer& analyzer, Highl
 
 }  // namespace
 
+void AddStems(const std::vector<std::string>& languages, HighlightTerms* terms) {
+  for (const std::string& language : languages) {
+    bool has_stemmer = false;
+    for (const std::string& term : terms->terms) {
+      std::string stem = StemWord(language, term);
+      if (!stem.empty()) {
+        has_stemmer = true;
+        terms->stems.insert(std::move(stem));
+      }
+    }
+    if (has_stemmer) {
+      terms->stem_languages.push_back(language);
+    }
+  }
+}
+
 HighlightTerms CollectHighlightTerms(const KqlNode& ast, TextAnalyzer& analyzer) {
   HighlightTerms out;
   Collect(ast, /*text_field=*/true, analyzer, &out);
@@ -170,6 +187,18 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
     }
     if (matched[i]) {
       continue;
+    }
+    if (!terms.stems.empty() && tokens[i].stemmable()) {
+      for (const std::string& language : terms.stem_languages) {
+        if (terms.stems.count(StemWord(language, term)) > 0) {
+          matched[i] = true;
+          keys[i] = "~" + StemWord(language, term);
+          break;
+        }
+      }
+      if (matched[i]) {
+        continue;
+      }
     }
     for (const std::string& prefix : terms.prefixes) {
       if (term.compare(0, prefix.size(), prefix) == 0) {

@@ -30,13 +30,23 @@ struct HighlightTerms {
   std::set<std::string> terms;                    // single terms
   std::vector<std::string> prefixes;              // from word* ("fal" highlights "falcon")
   std::vector<std::vector<std::string>> phrases;  // consecutive terms ("budget review", 合約)
+  // Stemmed matches: a word whose stem in one of `stem_languages` is among `stems` ("contract"
+  // for the query "contracts"). Filled by AddStems.
+  std::set<std::string> stems;
+  std::vector<std::string> stem_languages;
 
-  bool empty() const { return terms.empty() && prefixes.empty() && phrases.empty(); }
+  bool empty() const {
+    return terms.empty() && prefixes.empty() && phrases.empty() && stems.empty();
+  }
 };
 
 /// The free-text and subject terms of a query that an item matched because of them; terms
 /// under NOT / '-' and address, kind, date and size restrictions are not highlighted.
 HighlightTerms CollectHighlightTerms(const KqlNode& ast, TextAnalyzer& analyzer);
+
+/// Adds the stems of the single words in `terms` in each of `languages` (DetectedLanguage codes),
+/// so that the words a stemmed search matched are highlighted too.
+void AddStems(const std::vector<std::string>& languages, HighlightTerms* terms);
 
 /// The summary of `text` for `terms` (see the file comment).
 std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,

@@ -516,16 +516,20 @@ KqlToXapian::KqlToXapian(const PropertyMap& properties, TextAnalyzer& analyzer,
                          const KqlPlanOptions& options)
     : properties_(properties), analyzer_(analyzer), options_(options) {}
 
+std::vector<std::string> IndexLanguages(const Xapian::Database& db) {
+  std::vector<std::string> languages;
+  const std::string prefix(schema::kPrefixLanguage);
+  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+    languages.push_back((*it).substr(prefix.size()));
+  }
+  return languages;
+}
+
 Status KqlToXapian::Build(const KqlNode& ast, Xapian::Query* out) {
   Impl impl{properties_, analyzer_, options_, db_, options_.stem_languages};
   try {
     if (db_ != nullptr && options_.enable_stemming) {
-      // The languages this index holds, from its XLANG terms: a handful, read in microseconds.
-      impl.stem_languages.clear();
-      const std::string prefix(schema::kPrefixLanguage);
-      for (auto it = db_->allterms_begin(prefix); it != db_->allterms_end(prefix); ++it) {
-        impl.stem_languages.push_back((*it).substr(prefix.size()));
-      }
+      impl.stem_languages = IndexLanguages(*db_);
     }
     Result<Built> built = impl.Node(ast, nullptr);
     if (!built.ok()) {

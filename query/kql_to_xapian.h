@@ -79,6 +79,10 @@ class KqlToXapian {
   const Xapian::Database* db_ = nullptr;
 };
 
+/// The DetectedLanguage codes an index holds (its XLANG terms): the languages a stemmed
+/// search widens a word in. A handful of terms, read in microseconds.
+std::vector<std::string> IndexLanguages(const Xapian::Database& db);
+
 /// Parses `kql` and returns Xapian's description of the planned query, e.g.
 /// "Query((XFROMalice AND_NOT falcon))". For table tests and `docket search --explain`.
 Result<std::string> QueryDescription(std::string_view kql, TextAnalyzer& analyzer,

@@ -197,6 +197,9 @@ Result<SearchResult> Searcher::Impl::Run(const SearchRequest& request, const Kql
   result.total_rows = mset.get_matches_estimated();
   result.query_modification = ast.ToString();
   HighlightTerms highlight = CollectHighlightTerms(ast, analyzer);
+  if (request.enable_stemming) {
+    AddStems(IndexLanguages(db), &highlight);
+  }
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     DOCKET_ASSIGN_OR_RETURN(ItemId id, ParseItemId(it.get_document().get_data()));
     Result<Item> item = store->GetItem(id);

@@ -595,6 +595,8 @@ const HighlightCase kHighlightCases[] = {
     {"el_Tonos", kElAthens, "αθηνα", "Αθήνα"},
     {"el_FinalSigma", kElLogos, "ΛΟΓΟΣ", "λόγος"},
     {"hi_Word", kHi, "दिल्ली", "दिल्ली"},
+    // A stemmed match is highlighted too: the item has "contract", the query says "contracts".
+    {"en_StemmedMatch", kEnContract, "contracts", "contract"},
 };
 
 // ---- Fixture ---------------------------------------------------------------------------------
