@@ -7,6 +7,7 @@
  *                     [--stemming on|off] [--accents insensitive|sensitive] QUERY...
  *    docket serve     --index DIR [--listen HOST:PORT]
  *    docket unindexed --index DIR [--format text|csv]
+ *    docket directory import --index DIR FILE.csv
  *  Exit codes: 0 success, 1 the command failed (message on stderr), 2 usage error.
  */
 #include <unistd.h>
@@ -15,8 +16,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,7 +27,9 @@
 #include "indexer/unindexed_log.h"
 #include "query/searcher.h"
 #include "storage/commit_coordinator.h"
+#include "storage/directory.h"
 #include "storage/doc_store.h"
+#include "storage/text_analyzer.h"
 #include "web/server.h"
 
 namespace docket {
@@ -37,7 +42,9 @@ constexpr const char* kUsage =
     "  search    --index DIR [--start N] [--limit N] [--sort Prop:ascending]\n"
     "            [--stemming on|off] [--accents insensitive|sensitive] QUERY\n"
     "  serve     --index DIR [--listen 127.0.0.1:8080]    SharePoint search REST + web page\n"
-    "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n";
+    "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n"
+    "  directory import --index DIR FILE.csv\n"
+    "            identities (DisplayName,SmtpAddress,SipAddress): SIP and SMTP of one person\n";
 
 // Flags ("--name value") and positional arguments of one subcommand.
 struct Args {
@@ -288,6 +295,46 @@ int RunUnindexed(const Args& args) {
   return 0;
 }
 
+// `directory import`: the identities recipient properties expand to (storage/directory.h).
+// Allowed before the first ingest: the store is created, and searches resolve at query time.
+int RunDirectory(const Args& args) {
+  const std::string index = args.Get("index");
+  if (index.empty() || args.positional.size() != 2 || args.positional[0] != "import") {
+    return UsageError("directory needs: import --index DIR FILE.csv");
+  }
+  const std::string& path = args.positional[1];
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Fail(Status::NotFound("cannot read directory file " + path));
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  auto csv = ParseDirectoryCsv(bytes.str());
+  if (!csv.ok()) {
+    return Fail(csv.error().WithContext(path));
+  }
+  for (const std::string& problem : csv->problems) {
+    std::cerr << path << ": " << problem << "\n";
+  }
+  auto store = DocStore::Open(IndexLayout(index).store(), {});
+  if (!store.ok()) {
+    return Fail(store.error());
+  }
+  TextAnalyzer analyzer;
+  auto stored = ImportDirectory(**store, csv->entries, analyzer);
+  if (!stored.ok()) {
+    return Fail(stored.error());
+  }
+  std::cout << "stored " << *stored << (*stored == 1 ? " identity" : " identities") << " from "
+            << path;
+  if (!csv->problems.empty()) {
+    std::cout << "; skipped " << csv->problems.size()
+              << (csv->problems.size() == 1 ? " row" : " rows");
+  }
+  std::cout << std::endl;
+  return 0;
+}
+
 int RunServe(const Args& args) {
   const std::string index = args.Get("index");
   if (index.empty()) {
@@ -319,6 +366,7 @@ int Main(int argc, char** argv) {
       {"search", {{"index", "start", "limit", "sort", "stemming", "accents"}, RunSearch}},
       {"serve", {{"index", "listen"}, RunServe}},
       {"unindexed", {{"index", "format"}, RunUnindexed}},
+      {"directory", {{"index"}, RunDirectory}},
   };
   const auto it = commands.find(command);
   if (it == commands.end()) {

@@ -41,6 +41,20 @@ TextAnalyzer& ThreadAnalyzer() {
   return analyzer;
 }
 
+// Exchange files archived Lync IM and conferences alike as conversation history; no
+// "IPM.Note.Microsoft.Conference" class exists (ediscovery.md §1.5).
+constexpr std::string_view kConversationClass = "IPM.Note.Microsoft.Conversation";
+
+std::vector<std::string> AttachmentNames(const std::vector<MimeAttachment>& attachments) {
+  std::vector<std::string> names;
+  for (const MimeAttachment& attachment : attachments) {
+    if (!attachment.file_name.empty()) {
+      names.push_back(attachment.file_name);
+    }
+  }
+  return names;
+}
+
 bool IsTextType(std::string_view media_type, std::string_view name) {
   if (media_type.substr(0, 5) == "text/") {
     return true;
@@ -260,6 +274,7 @@ class Builder {
       }
       if (!text->author.empty()) {
         item.from = text->author;
+        item.author = text->author;
       }
       item.sent = text->created;
       AddProblem(&item, JoinReasons(text->warnings));
@@ -324,6 +339,12 @@ class Builder {
     Item& item = family_.items[index].item;
     if (!tnef->subject.empty()) {
       item.title = tnef->subject;
+    }
+    item.item_class = tnef->message_class;
+    for (const EmbeddedFile& file : tnef->attachments) {
+      if (!file.name.empty()) {
+        item.attachment_names.push_back(file.name);
+      }
     }
     item.sent = tnef->sent;
     std::vector<std::string> warnings = tnef->warnings;
@@ -486,7 +507,10 @@ class Builder {
       conv.title = mime.subject;
       conv.from = mime.from;
       conv.to = mime.to;
+      conv.cc = mime.cc;
       conv.sent = mime.date;
+      conv.importance = mime.importance;
+      conv.item_class = mime.item_class.empty() ? std::string(kConversationClass) : mime.item_class;
       conv.session_id = mime.session_id;
       conv.text = mime.text_body;
       MarkUnindexed(index, "IM transcript could not be read: " + session.error().message());
@@ -501,8 +525,12 @@ class Builder {
       conv.from = session->from;
       conv.to = session->to;
       conv.participants = session->participants;
+      conv.cc = mime.cc;
       conv.sent = session->start;
       conv.last_activity = session->start;
+      conv.importance = mime.importance;
+      conv.item_class = mime.item_class.empty() ? std::string(kConversationClass) : mime.item_class;
+      conv.attachment_names = AttachmentNames(mime.attachments);  // conference uploads
       conv.session_id = session->session_id;
       conv.message_count = static_cast<uint32_t>(session->messages.size());
       if (file_name) {
@@ -534,6 +562,13 @@ class Builder {
       email.participants = mime.to;
       email.participants.insert(email.participants.end(), mime.cc.begin(), mime.cc.end());
       email.participants.insert(email.participants.end(), mime.bcc.begin(), mime.bcc.end());
+      email.cc = mime.cc;
+      email.bcc = mime.bcc;
+      email.received = mime.received;
+      email.importance = mime.importance;
+      // A message with no class of its own is an ordinary note, as Exchange files it.
+      email.item_class = mime.item_class.empty() ? "IPM.Note" : mime.item_class;
+      email.attachment_names = AttachmentNames(mime.attachments);
       email.sent = mime.date;
       email.last_activity = mime.date;
       email.message_id = mime.message_id;
@@ -691,6 +726,7 @@ Family FamilyFromLcsLog(LcsLogSession session, const std::string& ipath,
     conv.participants = session.participants;
     conv.sent = session.start;
     conv.last_activity = session.start;
+    conv.item_class = std::string(kConversationClass);
     conv.message_count = static_cast<uint32_t>(session.messages.size());
     conv.sha256 = Sha256Hex(session.native);
     conv.size = session.native.size();

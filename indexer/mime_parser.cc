@@ -13,6 +13,7 @@
 #include "indexer/charset_converter.h"
 #include "indexer/html_text.h"
 #include "indexer/message_kind.h"
+#include "storage/item.h"
 
 namespace docket {
 namespace {
@@ -56,6 +57,22 @@ std::string HeaderValue(GMimeObject* object, const char* name) {
   }
   const char* value = g_mime_object_get_header(object, name);
   return value == nullptr ? std::string() : std::string(TrimWhitespace(value));
+}
+
+// An RFC 5322 date-time -> UtcMillis; 0 when empty or unparseable.
+UtcMillis HeaderDate(std::string_view text) {
+  const std::string value(TrimWhitespace(text));
+  if (value.empty()) {
+    return 0;
+  }
+  GDateTime* date = g_mime_utils_header_decode_date(value.c_str());
+  if (date == nullptr) {
+    return 0;
+  }
+  const UtcMillis millis = static_cast<UtcMillis>(g_date_time_to_unix(date)) * 1000 +
+                           g_date_time_get_microsecond(date) / 1000;
+  g_date_time_unref(date);
+  return millis;
 }
 
 void AppendAddresses(InternetAddressList* list, std::vector<std::string>* out) {
@@ -447,6 +464,21 @@ Result<MimeMessage> ParseMime(std::string_view bytes) {
   if (GDateTime* date = g_mime_message_get_date(gmessage.get()); date != nullptr) {
     message.date = static_cast<UtcMillis>(g_date_time_to_unix(date)) * 1000 +
                    g_date_time_get_microsecond(date) / 1000;
+  }
+  message.received = HeaderDate(HeaderValue(object, "Delivery-Date"));
+  if (message.received == 0) {
+    // The topmost Received: is the last hop, written by the receiving mailbox server; its date
+    // follows the last ';' (RFC 5322 §3.6.7).
+    const std::string received = HeaderValue(object, "Received");
+    if (const size_t semicolon = received.rfind(';'); semicolon != std::string::npos) {
+      message.received = HeaderDate(received.substr(semicolon + 1));
+    }
+  }
+  for (const char* header : {"Importance", "X-Priority", "Priority", "X-MSMail-Priority"}) {
+    message.importance = std::string(ImportanceName(HeaderValue(object, header)));
+    if (!message.importance.empty()) {
+      break;
+    }
   }
   message.session_id = HeaderValue(object, "Session-Id");
   const char* message_id = g_mime_message_get_message_id(gmessage.get());

@@ -32,9 +32,15 @@ struct MimeMessage {
   std::vector<std::string> bcc;  // present in sent items, drafts and PST renderings
   std::string subject;           // RFC 2047 decoded
   UtcMillis date = 0;            // Date: header; 0 when absent or unparseable
-  std::string session_id;        // Lync Session-Id header, trimmed
-  std::string message_id;        // Message-ID without angle brackets
-  std::string content_class;     // Content-Class header (Exchange/UC voice mail, missed call, ...)
+  // When the message reached the mailbox: Delivery-Date, else the date of the topmost (newest)
+  // Received: header; 0 when neither gives one.
+  UtcMillis received = 0;
+  // ImportanceName() of the Importance header, else X-Priority, else Priority (urgent,
+  // non-urgent); empty when none says.
+  std::string importance;
+  std::string session_id;     // Lync Session-Id header, trimmed
+  std::string message_id;     // Message-ID without angle brackets
+  std::string content_class;  // Content-Class header (Exchange/UC voice mail, missed call, ...)
   // MAPI message class ("IPM.Note.Microsoft.Conversation"): the X-Message-Class header that PST
   // exporters (and PstReader's renderings) write, else the class Exchange gives the Content-Class
   // (ItemClassFromContentClass), else empty. Feeds KindOfMessage.

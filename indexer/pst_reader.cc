@@ -452,6 +452,7 @@ class Renderer {
       eml = HeadersFromProperties(message);
     }
     eml += "X-Message-Class: " + EncodeHeaderText(item_class) + "\r\n";
+    eml += ImportanceHeader(message);
     eml += "MIME-Version: 1.0\r\n";
 
     std::string plain = Body(message, libpff_message_get_plain_text_body_size,
@@ -486,6 +487,29 @@ class Renderer {
   }
 
  private:
+  // PR_IMPORTANCE (0 low, 1 normal, 2 high) as an Importance header, for `importance:`. Normal
+  // is left out: it is what a message without the header means. Transport headers come first,
+  // so an Importance header the message travelled with is the one the parser reads.
+  static std::string ImportanceHeader(libpff_item_t* message) {
+    RecordEntryPtr entry = TableEntry(message, 0, LIBPFF_ENTRY_TYPE_MESSAGE_IMPORTANCE);
+    if (entry == nullptr) {
+      return {};
+    }
+    uint32_t importance = 1;
+    libpff_error_t* error = nullptr;
+    if (libpff_record_entry_get_data_as_32bit_integer(entry.get(), &importance, &error) != 1) {
+      libpff_error_free(&error);
+      return {};
+    }
+    if (importance == 2) {
+      return "Importance: High\r\n";
+    }
+    if (importance == 0) {
+      return "Importance: Low\r\n";
+    }
+    return {};
+  }
+
   std::string HeadersFromProperties(libpff_item_t* message) {
     std::string eml;
     std::string sender_name = MessageString(message, LIBPFF_ENTRY_TYPE_MESSAGE_SENDER_NAME);

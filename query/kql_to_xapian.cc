@@ -17,7 +17,9 @@
 #include <optional>
 #include <vector>
 
+#include "common/strings.h"
 #include "query/kql_parser.h"
+#include "storage/directory.h"
 #include "storage/index_schema.h"
 #include "storage/item.h"
 #include "storage/language_detector.h"
@@ -310,14 +312,39 @@ struct KqlToXapian::Impl {
           return Xapian::Query::MatchNothing;
         }
         if (value.prefix) {
+          // "ronnie@contoso*" (quoted or not) is a prefix search that suppresses identity
+          // expansion (§2.10).
           return Wildcard(prefix + whole);
         }
-        Xapian::Query exact(prefix + whole);
-        if (whole.find('@') != std::string::npos) {
-          return exact;
+        Xapian::Query query = AddressForm(prefix, whole);
+        if (options.identities == nullptr) {
+          return query;
         }
-        // A display name ("Alice Smith") is indexed as its words, one term each.
-        std::vector<AnalyzedToken> tokens = analyzer.Tokenize(value.text);
+        // Recipient expansion: the SIP URI a Lync archive recorded and the SMTP address a mail
+        // carries are the same person when the directory says so (§2.10).
+        std::vector<Xapian::Query> forms{query};
+        for (const std::string& form : options.identities->FormsOf(whole)) {
+          if (form != whole) {
+            forms.push_back(AddressForm(prefix, form));
+          }
+        }
+        if (forms.size() == 1) {
+          return query;
+        }
+        return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
+      }
+      case PropertyKind::kFileName: {
+        std::string whole = analyzer.Normalize(TrimWhitespace(value.text));
+        if (whole.empty()) {
+          return Xapian::Query::MatchNothing;
+        }
+        if (value.prefix) {
+          return Wildcard(prefix + whole);
+        }
+        // ".pptx", "annualreport.ppt" or "annual report": the whole name as indexed, or (for a
+        // name of several words) all its words in any order.
+        Xapian::Query exact(prefix + whole);
+        std::vector<AnalyzedToken> tokens = analyzer.Tokenize(whole);
         if (tokens.size() < 2) {
           return exact;
         }
@@ -327,6 +354,22 @@ struct KqlToXapian::Impl {
         }
         return Xapian::Query(Xapian::Query::OP_OR, exact,
                              Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
+      }
+      case PropertyKind::kYesNo: {
+        const std::string word = analyzer.Normalize(TrimWhitespace(value.text));
+        if (value.prefix) {
+          return ErrorAt(value.position,
+                         "wildcards do not apply to property '" + std::string(info.name) + "'");
+        }
+        if (word == "true" || word == "yes" || word == "1") {
+          return Xapian::Query(prefix + "true");
+        }
+        if (word == "false" || word == "no" || word == "0") {
+          return Xapian::Query(prefix + "false");
+        }
+        // A typo must not silently return nothing in a compliance search: say what is allowed.
+        return ErrorAt(value.position, "property '" + std::string(info.name) +
+                                           "' takes true or false, not '" + value.text + "'");
       }
       case PropertyKind::kKeyword: {
         std::string normalized = analyzer.Normalize(value.text);
@@ -343,6 +386,16 @@ struct KqlToXapian::Impl {
           }
           return Xapian::Query(prefix + std::string(ItemKindName(*kind)));
         }
+        if (info.name == "importance") {
+          const std::string_view level = ImportanceName(normalized);  // normal -> medium
+          if (level.empty()) {
+            return Xapian::Query::MatchNothing;
+          }
+          return Xapian::Query(prefix + std::string(level));
+        }
+        if (info.name == "fileextension" && normalized.front() == '.') {
+          normalized.erase(0, 1);  // ".docx" as users often type it; indexed as "docx"
+        }
         return Xapian::Query(prefix + normalized);
       }
       case PropertyKind::kDate:
@@ -350,6 +403,25 @@ struct KqlToXapian::Impl {
         break;
     }
     return Xapian::Query::MatchNothing;
+  }
+
+  // One normalised address or display name under an address prefix. A display name ("Alice
+  // Smith") is indexed as its words, one term each, so its words also match all together.
+  Xapian::Query AddressForm(const std::string& prefix, const std::string& form) const {
+    Xapian::Query exact(prefix + form);
+    if (form.find('@') != std::string::npos) {
+      return exact;
+    }
+    std::vector<AnalyzedToken> tokens = analyzer.Tokenize(form);
+    if (tokens.size() < 2) {
+      return exact;
+    }
+    std::vector<Xapian::Query> words;
+    for (const auto& token : tokens) {
+      words.emplace_back(prefix + token.term);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, exact,
+                         Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
   }
 
   Result<Xapian::Query> HasValue(const PropertyInfo& info) const {

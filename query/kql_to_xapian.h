@@ -13,8 +13,13 @@
  *    *               MatchAll
  *    NOT x, -x       MatchAll AND_NOT x (inside an AND: the AND's positives AND_NOT x)
  *    subject:x       "S"-prefixed tokens (title: is the same property)
- *    from/to/participants:x   prefix + TextAnalyzer::NormalizeAddress(x); a display name of
- *                    several words also matches as the AND of its words
+ *    from/to/cc/bcc/recipients/participants/author:x   prefix + NormalizeAddress(x); a display
+ *                    name of several words also matches as the AND of its words; with an
+ *                    IdentityResolver, OR'd with every form of the identity x names (x* and
+ *                    "x*" are never expanded)
+ *    attachmentnames/filename:x   the whole lower-cased name, or all of its words; ".ext"
+ *    hasattachment:x XHASATT + true|false (yes/no, 1/0); importance:x XIMP + high|medium|low
+ *    received:d      like sent, over the received slot
  *    kind:x          XKIND + ItemKindName(ParseItemKind(x)); custodian:x XCUST + Normalize(x)
  *    sent/write:d    value range over the span the date names (a day for YYYY-MM-DD)
  *    size:n          value comparisons; a..b inclusive
@@ -39,6 +44,7 @@ class Query;
 
 namespace docket {
 
+class IdentityResolver;
 class TextAnalyzer;
 
 struct KqlPlanOptions {
@@ -54,6 +60,10 @@ struct KqlPlanOptions {
   // Words typed with diacritics match only words with those diacritics
   // (SearchRequest::accent_sensitive).
   bool accent_sensitive = false;
+  // Resolves a recipient-property value (from, to, cc, bcc, recipients, participants, author) to
+  // every form of the identity it names (storage/directory.h); the restriction then matches any
+  // of them. nullptr: values match as typed. Not owned. Default: nullptr
+  const IdentityResolver* identities = nullptr;
 };
 
 class KqlToXapian {

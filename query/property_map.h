@@ -16,11 +16,13 @@
 namespace docket {
 
 enum class PropertyKind {
-  kText,     // analysed words under a prefix, positional (subject/title)
-  kAddress,  // TextAnalyzer::AddressTerms under a prefix (from, to, participants)
-  kKeyword,  // one exact term per value under a prefix (kind, custodian)
-  kDate,     // UtcMillis in a value slot
-  kNumber,   // an integer in a value slot (size)
+  kText,      // analysed words under a prefix, positional (subject/title)
+  kAddress,   // TextAnalyzer::AddressTerms under a prefix (from, to, participants)
+  kKeyword,   // one exact term per value under a prefix (kind, custodian)
+  kDate,      // UtcMillis in a value slot
+  kNumber,    // an integer in a value slot (size)
+  kFileName,  // file names: whole lower-cased name, its words and ".ext" (attachmentnames)
+  kYesNo,     // one term "true" or "false" (hasattachment); values true/false, yes/no, 1/0
 };
 
 struct PropertyInfo {
@@ -32,15 +34,17 @@ struct PropertyInfo {
 
 class PropertyMap {
  public:
-  /// The properties Docket indexes: from, to (recipients), participants, subject (title),
-  /// kind, custodian, detectedlanguage, sent, size, write (lastmodifiedtime).
+  /// The properties Docket indexes (sharepoint-search.md §2.10): from, to, cc, bcc, recipients,
+  /// participants, author, subject (title), attachmentnames (attachment), filename,
+  /// fileextension, kind, custodian, detectedlanguage, importance, itemclass, hasattachment,
+  /// sent, received, size, write (lastmodifiedtime).
   static const PropertyMap& Default();
 
   /// Case-insensitive lookup; nullopt for a property the index does not know (such a
   /// restriction matches nothing, sharepoint-search.md §1.12).
   std::optional<PropertyInfo> Find(std::string_view name) const;
 
-  /// Sortable properties: "Sent", "Size", "Write"/"LastModifiedTime" -> value slot.
+  /// Sortable properties: "Sent", "Received", "Size", "Write"/"LastModifiedTime" -> value slot.
   std::optional<uint32_t> SortSlot(std::string_view name) const;
 
  private:

@@ -22,6 +22,7 @@
 #include "query/kql_to_xapian.h"
 #include "query/property_map.h"
 #include "storage/commit_coordinator.h"
+#include "storage/directory.h"
 #include "storage/doc_store.h"
 #include "storage/index_schema.h"
 #include "storage/text_analyzer.h"
@@ -122,6 +123,9 @@ Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) 
   KqlPlanOptions plan;
   plan.enable_stemming = request.enable_stemming;
   plan.accent_sensitive = request.accent_sensitive;
+  // The directory lives in the store, so identities imported at any time resolve (directory.h).
+  StoreIdentityResolver identities(*store);
+  plan.identities = &identities;
   KqlToXapian planner(PropertyMap::Default(), analyzer, plan);
   planner.set_database(&db);
   Xapian::Query query;

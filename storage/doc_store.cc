@@ -32,7 +32,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFamilies[] = {"default", "items", "children",  "natives", "content",
-                                     "sources", "log",   "locations", "keys"};
+                                     "sources", "log",   "locations", "keys",    "identities"};
 enum Family {
   kDefault = 0,
   kItems,
@@ -43,6 +43,7 @@ enum Family {
   kLog,
   kLocations,
   kKeys,
+  kIdentities,  // the identity directory: normalised form -> identity record (directory.cc)
   kFamilyCount
 };
 
@@ -114,7 +115,14 @@ json ItemToJson(const Item& item) {
               {"lang", item.language},
               {"charset", item.detected_charset},
               {"messages", item.message_count},
-              {"attachments", item.attachment_count}};
+              {"attachments", item.attachment_count},
+              {"cc", item.cc},
+              {"bcc", item.bcc},
+              {"received", item.received},
+              {"importance", item.importance},
+              {"class", item.item_class},
+              {"author", item.author},
+              {"attnames", item.attachment_names}};
 }
 
 Item ItemFromJson(const json& j) {
@@ -145,6 +153,13 @@ Item ItemFromJson(const json& j) {
   item.detected_charset = j.value("charset", "");
   item.message_count = j.value("messages", 0u);
   item.attachment_count = j.value("attachments", 0u);
+  item.cc = j.value("cc", std::vector<std::string>{});
+  item.bcc = j.value("bcc", std::vector<std::string>{});
+  item.received = j.value("received", int64_t{0});
+  item.importance = j.value("importance", "");
+  item.item_class = j.value("class", "");
+  item.author = j.value("author", "");
+  item.attachment_names = j.value("attnames", std::vector<std::string>{});
   return item;
 }
 
@@ -537,6 +552,27 @@ Result<std::vector<ItemId>> DocStore::GetChildren(ItemId parent) const {
   }
   DOCKET_RETURN_IF_ERROR(FromRocks(it->status(), "listing children"));
   return children;
+}
+
+Result<std::string> DocStore::GetIdentity(std::string_view key) const {
+  std::string value;
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kIdentities, key, &value, "identity"));
+  return value;
+}
+
+Status DocStore::PutIdentities(const std::vector<std::pair<std::string, std::string>>& records) {
+  if (impl_->read_only || impl_->cf(kIdentities) == nullptr) {
+    return Status::Internal(
+        "the identity directory cannot be written: the store is open read-only");
+  }
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : records) {
+    DOCKET_RETURN_IF_ERROR(FromRocks(batch.Put(impl_->cf(kIdentities), key, value), "identity"));
+  }
+  rocksdb::WriteOptions options;
+  DOCKET_RETURN_IF_ERROR(
+      FromRocks(impl_->db->Write(options, &batch), "writing the identity directory"));
+  return FromRocks(impl_->db->FlushWAL(/*sync=*/true), "syncing the identity directory");
 }
 
 Status DocStore::ForEachLogRecord(

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -127,6 +128,12 @@ class DocStore {
   /// `after`, in order.
   Status ForEachLogRecord(
       uint64_t after, const std::function<Status(uint64_t, const std::vector<ItemId>&)>& fn) const;
+  /// The identity directory's records (storage/directory.cc defines keys and values; the store
+  /// keeps them opaque). NotFound for an unknown key or a store without a directory.
+  Result<std::string> GetIdentity(std::string_view key) const;
+  /// Writes identity records in one atomic batch and makes them durable.
+  Status PutIdentities(const std::vector<std::pair<std::string, std::string>>& records);
+
   /// Calls `fn(item)` for every item in id order until it returns false.
   Status ForEachItem(const std::function<bool(const Item&)>& fn) const;
 

@@ -27,13 +27,26 @@ inline constexpr std::string_view kPrefixStem = "Z";
 // its domain, and the words of a display name when there is one.
 inline constexpr std::string_view kPrefixFrom = "XFROM";
 inline constexpr std::string_view kPrefixTo = "XTO";
-inline constexpr std::string_view kPrefixParticipant = "XPART";
+inline constexpr std::string_view kPrefixParticipant = "XPART";  // from ∪ to ∪ cc ∪ bcc ∪ IM
+inline constexpr std::string_view kPrefixCc = "XCC";
+inline constexpr std::string_view kPrefixBcc = "XBCC";
+inline constexpr std::string_view kPrefixRecipient = "XRCPT";  // to ∪ cc ∪ bcc
+// Document author, else the sender: its address terms and, for a bare name, its words.
+inline constexpr std::string_view kPrefixAuthor = "XAUTHOR";
+// File names: the whole lower-cased name ("annual report.pptx"), its words ("annual", "report",
+// "pptx") and its extension with the dot (".pptx"), so `attachmentnames:annual*` and
+// `attachmentnames:.pptx` both match.
+inline constexpr std::string_view kPrefixAttachmentName = "XATT";
+inline constexpr std::string_view kPrefixFileName = "XFNAME";
 // Boolean filters.
 inline constexpr std::string_view kPrefixKind = "XKIND";          // ItemKindName()
 inline constexpr std::string_view kPrefixCustodian = "XCUST";     // normalised custodian name
 inline constexpr std::string_view kPrefixIndexState = "XSTATE";   // IndexStateName()
 inline constexpr std::string_view kPrefixFileExtension = "XEXT";  // "eml", "docx", ...
 inline constexpr std::string_view kPrefixLanguage = "XLANG";      // DetectedLanguage, lower case
+inline constexpr std::string_view kPrefixImportance = "XIMP";   // ImportanceName(), default medium
+inline constexpr std::string_view kPrefixItemClass = "XCLASS";  // normalised MAPI message class
+inline constexpr std::string_view kPrefixHasAttachment = "XHASATT";  // "true" / "false"
 
 // Value slots (sortable_serialise'd numbers unless noted).
 enum ValueSlot : uint32_t {
@@ -41,6 +54,7 @@ enum ValueSlot : uint32_t {
   kSlotSize = 1,          // native bytes
   kSlotLastActivity = 2,  // UtcMillis of the last message (SharePoint Write)
   kSlotLanguage = 3,      // DetectedLanguage code as a plain string (refiners)
+  kSlotReceived = 4,      // UtcMillis the message reached the mailbox; = sent for IM, meetings
 };
 
 // Xapian metadata key holding the last DocStore sequence applied to this index (decimal).

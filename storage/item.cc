@@ -4,6 +4,8 @@
 #include "storage/item.h"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 
 namespace docket {
 
@@ -54,6 +56,34 @@ std::string_view IndexStateName(IndexState state) {
       return "unindexed";
   }
   return "unindexed";
+}
+
+std::string_view ImportanceName(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+  }
+  if (!value.empty() && value.front() >= '1' && value.front() <= '5') {
+    // X-Priority: "1 (Highest)" ... "5 (Lowest)".
+    const char digit = value.front();
+    return digit <= '2' ? "high" : digit == '3' ? "medium" : "low";
+  }
+  std::string lower;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '(') {
+      break;
+    }
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (lower == "high" || lower == "urgent" || lower == "highest") {
+    return "high";
+  }
+  if (lower == "normal" || lower == "medium") {
+    return "medium";
+  }
+  if (lower == "low" || lower == "non-urgent" || lower == "lowest") {
+    return "low";
+  }
+  return {};
 }
 
 bool Item::AddCustodian(const std::string& name) {

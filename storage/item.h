@@ -44,6 +44,13 @@ enum class IndexState : uint8_t {
 
 std::string_view IndexStateName(IndexState state);
 
+/// The importance a value names, as `importance:` indexes and matches it: "high", "medium" or
+/// "low". Takes Importance header values (high, normal, low), X-Priority (1-2 high, 3 normal,
+/// 4-5 low, "1 (Highest)") and "urgent"/"non-urgent"; PR_IMPORTANCE (0 low, 1 normal, 2 high)
+/// differs from X-Priority, so its readers map it themselves. "normal" is "medium"
+/// (sharepoint-search.md §2.10). Empty for anything else.
+std::string_view ImportanceName(std::string_view value);
+
 /// One message line of an IM session or meeting (stored as a kImMessage child item too).
 struct ConversationMessage {
   std::string sender;  // normalised SIP address ("alice@contoso.com")
@@ -75,10 +82,15 @@ struct Item {
   std::string from;                       // normalised sender / session initiator / organizer
   std::vector<std::string> to;            // normalised recipients
   std::vector<std::string> participants;  // everyone in the conversation, from and to included
+  std::vector<std::string> cc;            // Cc of an email, addresses as given
+  std::vector<std::string> bcc;           // Bcc (sent items, drafts, PST renderings)
   UtcMillis sent = 0;                     // session start or Date: header; 0 when unknown
   UtcMillis last_activity = 0;            // last message time of a conversation (SharePoint Write)
-  std::string session_id;                 // Lync Session-Id header
-  std::string message_id;                 // RFC 5322 Message-ID, when present
+  // When the message reached the mailbox (Delivery-Date, else the newest Received: hop). 0 when
+  // unknown; `received:` then uses `sent`, as for IM and meetings, which are filed when sent.
+  UtcMillis received = 0;
+  std::string session_id;  // Lync Session-Id header
+  std::string message_id;  // RFC 5322 Message-ID, when present
   // Identity of an IM session across sources (an export .eml and an LcsLog dump of the same
   // session give the same key; see indexer/conversation_key.h). Empty for other items.
   std::string conversation_key;
@@ -96,6 +108,17 @@ struct Item {
   std::vector<ConversationMessage> messages;  // conversation lines, in document order
   uint32_t message_count = 0;
   uint32_t attachment_count = 0;
+
+  // eDiscovery properties (sharepoint-search.md §2.10).
+  // "high", "medium" or "low" (Importance / X-Priority / PR_IMPORTANCE); empty means medium.
+  std::string importance;
+  // MAPI message class: "IPM.Note", "IPM.Note.Microsoft.Conversation", "IPM.Schedule.Meeting...";
+  // empty for loose files.
+  std::string item_class;
+  // Document author from OOXML/PDF metadata; empty for mail and IM, whose author is `from`.
+  std::string author;
+  // File names of the attachments (and of a conference's uploads), in document order.
+  std::vector<std::string> attachment_names;
 };
 
 }  // namespace docket

@@ -12,9 +12,10 @@
  *    Z<stem>         Snowball stem in the DetectedLanguage, where it differs (no position)
  *    XLANG + slot 3  DetectedLanguage
  *    file name words unprefixed, after another gap (keeps unindexed items findable by name)
- *    XFROM/XTO/XPART TextAnalyzer::AddressTerms of each address
- *    XKIND XCUST XSTATE XEXT  boolean filters
- *    slots           sent, size, last activity (sortable_serialise)
+ *    XFROM/XTO/XCC/XBCC/XRCPT/XPART/XAUTHOR  TextAnalyzer::AddressTerms of each address
+ *    XATT/XFNAME     attachment and file names: whole name, words, ".ext"
+ *    XKIND XCUST XSTATE XEXT XIMP XCLASS XHASATT  boolean filters
+ *    slots           sent, size, last activity, received (sortable_serialise)
  */
 #include "storage/search_index.h"
 
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 
 #include "common/strings.h"
 #include "storage/index_schema.h"
@@ -85,6 +87,40 @@ void AddText(Xapian::Document* doc, TextAnalyzer& analyzer, std::string_view tex
     }
   }
   *pos += schema::kFieldPositionGap;
+}
+
+void AddAddress(Xapian::Document* doc, TextAnalyzer& analyzer, std::string_view address,
+                std::initializer_list<std::string_view> prefixes) {
+  for (const auto& term : analyzer.AddressTerms(address)) {
+    for (std::string_view prefix : prefixes) {
+      AddTerm(doc, prefix, term);
+    }
+  }
+}
+
+// A file name as `attachmentnames:` / `filename:` match it: the whole name, each word, and the
+// extension with its dot. Exchange matches ".pptx" as an extension, not as a word.
+void AddName(Xapian::Document* doc, TextAnalyzer& analyzer, std::string_view name,
+             std::string_view prefix) {
+  AddTerm(doc, prefix, analyzer.Normalize(name));
+  const std::string ext = FileExtension(name);
+  std::string_view stem = name;
+  if (!ext.empty()) {
+    stem.remove_suffix(ext.size() + 1);
+    AddTerm(doc, prefix, "." + analyzer.Normalize(ext));
+    AddTerm(doc, prefix, analyzer.Normalize(ext));
+  }
+  // ICU keeps "Report.pptx" and "q3_budget" as one word; split on the usual name separators
+  // first so that `attachmentnames:report` finds "Annual Report.pptx".
+  size_t begin = 0;
+  for (size_t i = 0; i <= stem.size(); ++i) {
+    if (i == stem.size() || stem[i] == '.' || stem[i] == '_' || stem[i] == '-') {
+      for (const auto& token : analyzer.Tokenize(stem.substr(begin, i - begin))) {
+        AddTerm(doc, prefix, token.term);
+      }
+      begin = i + 1;
+    }
+  }
 }
 
 }  // namespace
@@ -168,21 +204,46 @@ PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) 
     doc.add_value(schema::kSlotLanguage, language);
   }
 
-  for (const auto& term : analyzer.AddressTerms(item.from)) {
-    AddTerm(&doc, schema::kPrefixFrom, term);
-    AddTerm(&doc, schema::kPrefixParticipant, term);
-  }
+  AddAddress(&doc, analyzer, item.from, {schema::kPrefixFrom, schema::kPrefixParticipant});
   for (const auto& to : item.to) {
-    for (const auto& term : analyzer.AddressTerms(to)) {
-      AddTerm(&doc, schema::kPrefixTo, term);
-      AddTerm(&doc, schema::kPrefixParticipant, term);
-    }
+    AddAddress(&doc, analyzer, to,
+               {schema::kPrefixTo, schema::kPrefixRecipient, schema::kPrefixParticipant});
+  }
+  for (const auto& cc : item.cc) {
+    AddAddress(&doc, analyzer, cc,
+               {schema::kPrefixCc, schema::kPrefixRecipient, schema::kPrefixParticipant});
+  }
+  for (const auto& bcc : item.bcc) {
+    AddAddress(&doc, analyzer, bcc,
+               {schema::kPrefixBcc, schema::kPrefixRecipient, schema::kPrefixParticipant});
   }
   for (const auto& participant : item.participants) {
-    for (const auto& term : analyzer.AddressTerms(participant)) {
-      AddTerm(&doc, schema::kPrefixParticipant, term);
+    AddAddress(&doc, analyzer, participant, {schema::kPrefixParticipant});
+  }
+  // Author: the document's own author, else whoever sent or organised the item.
+  const std::string& author = item.author.empty() ? item.from : item.author;
+  AddAddress(&doc, analyzer, author, {schema::kPrefixAuthor});
+  if (author.find('@') == std::string::npos) {
+    // A bare name from document metadata ("Alice Smith") has no "Name <address>" shape, so
+    // AddressTerms gives only the whole name; its words make `author:smith` work too.
+    for (const auto& token : analyzer.Tokenize(author)) {
+      AddTerm(&doc, schema::kPrefixAuthor, token.term);
     }
   }
+  for (const auto& name : item.attachment_names) {
+    AddName(&doc, analyzer, name, schema::kPrefixAttachmentName);
+  }
+  if (!item.file_name.empty()) {
+    AddName(&doc, analyzer, item.file_name, schema::kPrefixFileName);
+  }
+  const std::string_view importance = ImportanceName(item.importance);
+  AddBoolean(&doc, schema::kPrefixImportance,
+             std::string(importance.empty() ? "medium" : importance));
+  if (!item.item_class.empty()) {
+    AddBoolean(&doc, schema::kPrefixItemClass, analyzer.Normalize(item.item_class));
+  }
+  const bool has_attachment = item.attachment_count > 0 || !item.attachment_names.empty();
+  AddBoolean(&doc, schema::kPrefixHasAttachment, has_attachment ? "true" : "false");
   AddBoolean(&doc, schema::kPrefixKind, std::string(ItemKindName(item.kind)));
   AddBoolean(&doc, schema::kPrefixIndexState, std::string(IndexStateName(item.state)));
   if (!item.custodian.empty()) {
@@ -198,6 +259,10 @@ PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) 
     doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
   }
   doc.add_value(schema::kSlotSize, Xapian::sortable_serialise(static_cast<double>(item.size)));
+  // IM and meetings are filed in the mailbox when they happen, so their received time is sent.
+  if (const UtcMillis received = item.received != 0 ? item.received : item.sent; received != 0) {
+    doc.add_value(schema::kSlotReceived, Xapian::sortable_serialise(static_cast<double>(received)));
+  }
   if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent; last != 0) {
     doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
   }

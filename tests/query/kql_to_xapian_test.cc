@@ -52,7 +52,7 @@ constexpr PlanCase kPlanCases[] = {
     {"from:ali*", "Query(WILDCARD SYNONYM XFROMali)"},
     {"from:\"Alice Smith\"", "Query((XFROMalice smith OR (XFROMalice AND XFROMsmith)))"},
     {"to:bob", "Query(XTObob)"},
-    {"recipients:bob", "Query(XTObob)"},
+    {"recipients:bob", "Query(XRCPTbob)"},
     {"participants:bob@contoso.com", "Query(XPARTbob@contoso.com)"},
     {"from:alice from:bob", "Query((XFROMalice OR XFROMbob))"},
     {"from:*", "Query(WILDCARD SYNONYM XFROM)"},
