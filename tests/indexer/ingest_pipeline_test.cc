@@ -100,6 +100,56 @@ TEST_F(IngestPipelineTest, ArchiveOfSessionsMailAndANestedZipBecomesFamilies) {
   EXPECT_EQ(Matches("XCUSTalice"), 4u);
 }
 
+// The eDiscovery properties (sharepoint-search.md §2.10) are filled from what the inputs carry.
+TEST_F(IngestPipelineTest, EmailAndSessionPropertiesAreFilled) {
+  const std::string mail =
+      "Received: from mx by mbx.contoso.com; Wed, 05 Jun 2013 08:00:00 +0000\r\n"
+      "From: Pilar Pinilla <pilarp@contoso.com>\r\nTo: annb@contoso.com\r\n"
+      "Cc: Alice Wong <alice@contoso.com>\r\nBcc: secret@fabrikam.com\r\n"
+      "Subject: Annual figures\r\nDate: Tue, 04 Jun 2013 11:00:00 +0000\r\n"
+      "Importance: high\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+      "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nFigures attached.\r\n"
+      "--b1\r\nContent-Type: text/csv; name=\"Annual Report.csv\"\r\n"
+      "Content-Disposition: attachment; filename=\"Annual Report.csv\"\r\n\r\n"
+      "a,b\r\n--b1--\r\n";
+  const std::string archive =
+      BuildArchive(ArchiveFormat::kZip,
+                   {{"SQL01_Inst/2013/06/03/20130603091502877_1_p2p.eml", testing::SampleSession()},
+                    {"mail/figures.eml", mail}});
+  const auto path = dir_.path() / "export.zip";
+  testing::WriteFileOrDie(path, archive);
+  Ingest(path);
+
+  const auto emails = ItemsWhere([](const Item& i) { return i.kind == ItemKind::kEmail; });
+  ASSERT_EQ(emails.size(), 1u);
+  const Item& email = emails[0];
+  EXPECT_EQ(email.cc, (std::vector<std::string>{"Alice Wong <alice@contoso.com>"}));
+  EXPECT_EQ(email.bcc, (std::vector<std::string>{"secret@fabrikam.com"}));
+  EXPECT_EQ(email.received, UtcFromCivil(2013, 6, 5, 8, 0));
+  EXPECT_EQ(email.importance, "high");
+  EXPECT_EQ(email.item_class, "IPM.Note");
+  EXPECT_EQ(email.attachment_names, (std::vector<std::string>{"Annual Report.csv"}));
+
+  const auto sessions =
+      ItemsWhere([](const Item& i) { return i.kind == ItemKind::kImConversation; });
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].item_class, "IPM.Note.Microsoft.Conversation");
+  EXPECT_TRUE(sessions[0].attachment_names.empty());
+
+  EXPECT_EQ(Matches("XIMPhigh"), 1u);
+  EXPECT_EQ(Matches("XIMPmedium"), 1u);  // the session: no importance given
+  EXPECT_EQ(Matches("XCCalice@contoso.com"), 1u);
+  EXPECT_EQ(Matches("XBCCfabrikam.com"), 1u);
+  EXPECT_EQ(Matches("XRCPTannb"), 1u);
+  EXPECT_EQ(Matches("XATT.csv"), 1u);
+  EXPECT_EQ(Matches("XATTreport"), 1u);
+  EXPECT_EQ(Matches("XHASATTtrue"), 1u);
+  EXPECT_EQ(Matches("XHASATTfalse"), 1u);
+  EXPECT_EQ(Matches("XCLASSipm.note.microsoft.conversation"), 1u);
+  EXPECT_EQ(Matches("XAUTHORpilarp@contoso.com"), 1u);
+}
+
 TEST_F(IngestPipelineTest, ReingestingTheSameArchiveAddsNothing) {
   const auto path = dir_.path() / "export.zip";
   testing::WriteFileOrDie(path,

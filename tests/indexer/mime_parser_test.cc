@@ -306,5 +306,34 @@ TEST(MimeParserTest, ItemClassFromHeaderOrContentClass) {
   EXPECT_EQ("IPM.Note.Microsoft.Missed.Voice", content_class_only->item_class);
 }
 
+TEST(MimeParserTest, ImportanceAndReceivedDate) {
+  Result<MimeMessage> high = ParseMime(
+      "Received: from mx.contoso.com by mbx.contoso.com; Wed, 05 Jun 2013 08:00:00 +0000\r\n"
+      "Received: from client by mx.contoso.com; Tue, 04 Jun 2013 23:59:00 +0000\r\n"
+      "From: a@x.com\r\nDate: Tue, 04 Jun 2013 23:58:00 +0000\r\nImportance: High\r\n"
+      "X-Priority: 5\r\n\r\nhi\r\n");
+  ASSERT_OK(high);
+  EXPECT_EQ("high", high->importance);  // Importance wins over X-Priority
+  // The topmost Received: is the mailbox server's, the delivery time.
+  EXPECT_EQ(UtcFromCivil(2013, 6, 5, 8, 0), high->received);
+
+  Result<MimeMessage> low = ParseMime(
+      "From: a@x.com\r\nX-Priority: 5 (Lowest)\r\n"
+      "Delivery-Date: Thu, 06 Jun 2013 10:00:00 +0200\r\n"
+      "Received: by mx; Fri, 07 Jun 2013 08:00:00 +0000\r\n\r\nhi\r\n");
+  ASSERT_OK(low);
+  EXPECT_EQ("low", low->importance);
+  EXPECT_EQ(UtcFromCivil(2013, 6, 6, 8, 0), low->received);  // Delivery-Date first
+
+  Result<MimeMessage> normal = ParseMime("From: a@x.com\r\nX-Priority: 3\r\n\r\nhi\r\n");
+  ASSERT_OK(normal);
+  EXPECT_EQ("medium", normal->importance);
+  EXPECT_EQ(0, normal->received);
+
+  Result<MimeMessage> none = ParseMime("From: a@x.com\r\nImportance: whatever\r\n\r\nhi\r\n");
+  ASSERT_OK(none);
+  EXPECT_EQ("", none->importance);
+}
+
 }  // namespace
 }  // namespace docket
