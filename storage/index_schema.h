@@ -41,6 +41,9 @@ enum ValueSlot : uint32_t {
   kSlotSize = 1,          // native bytes
   kSlotLastActivity = 2,  // UtcMillis of the last message (SharePoint Write)
   kSlotLanguage = 3,      // DetectedLanguage code as a plain string (refiners)
+  // Hex SHA-256 of the native as a plain string: the collapse key of TrimDuplicates (REST).
+  // Numbered apart from the others so slots added meanwhile do not collide.
+  kSlotSha256 = 8,
 };
 
 // Xapian metadata key holding the last DocStore sequence applied to this index (decimal).

@@ -198,6 +198,9 @@ PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) 
     doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
   }
   doc.add_value(schema::kSlotSize, Xapian::sortable_serialise(static_cast<double>(item.size)));
+  if (!item.sha256.empty()) {
+    doc.add_value(schema::kSlotSha256, item.sha256);
+  }
   if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent; last != 0) {
     doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
   }
