@@ -14,6 +14,24 @@ struct SortSpec {
   bool descending = true;
 };
 
+/// One refiner of SharePoint's `Refiners` (sharepoint-search.md §1.9.1), already parsed.
+struct RefinerSpec {
+  std::string name;  // as requested ("FileType", "write"); echoed as Refiner.Name
+  // discretize=manual/t1/t2/...: bin thresholds as written (dates or numbers). Empty: default
+  // bins (calendar years for dates, powers of ten from 1 KB for sizes).
+  std::vector<std::string> thresholds;
+  // deephits=n: count over at most n matches (0: the searcher's default, kRefinerDeepHits).
+  uint32_t deep_hits = 0;
+  // sort=frequency|name|number / ascending|descending (string refiners).
+  std::string sort_by = "frequency";
+  bool sort_descending = true;
+  // filter=bins/freq/prefix: at most max_entries, only counts >= min_count, names starting
+  // with prefix ("" = all).
+  uint32_t max_entries = 0;  // 0: no limit
+  uint64_t min_count = 1;
+  std::string name_prefix;
+};
+
 struct SearchRequest {
   std::string query_text;  // KQL
   uint32_t start_row = 0;  // zero-based offset into the sorted hits
@@ -27,6 +45,15 @@ struct SearchRequest {
   // Diacritics the query carries must be in the text ("résumé" no longer finds "resume").
   // Default: false, diacritic-insensitive like SharePoint (storage/text_analyzer.h).
   bool accent_sensitive = false;
+  // SharePoint Refiners: facets counted over the matches (query/refiners.h). Empty: none.
+  std::vector<RefinerSpec> refiners;
+  // SharePoint RefinementFilters: FQL expressions ANDed with the query (query/refiners.h).
+  std::vector<std::string> refinement_filters;
+  // SharePoint TrimDuplicates: items with the same SHA-256 content are shown once (the best
+  // ranked); TotalRows counts them once. Default: true, as in SharePoint (§1.3).
+  bool trim_duplicates = true;
+  // SharePoint EnableSorting: false returns the matches unsorted (index order; `sort` ignored).
+  bool enable_sorting = true;
 };
 
 }  // namespace docket

@@ -21,6 +21,7 @@
 #include "query/kql_parser.h"
 #include "query/kql_to_xapian.h"
 #include "query/property_map.h"
+#include "query/refiners.h"
 #include "storage/commit_coordinator.h"
 #include "storage/directory.h"
 #include "storage/doc_store.h"
@@ -97,6 +98,35 @@ Result<SearchResult> Searcher::Search(const SearchRequest& request) {
   return impl_->SearchLocked(request);
 }
 
+Result<std::vector<std::string>> Searcher::Suggest(std::string_view prefix, size_t limit) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  const std::string folded = impl_->analyzer.Normalize(TrimWhitespace(prefix));
+  std::vector<std::pair<Xapian::doccount, std::string>> words;
+  if (folded.empty() || limit == 0) {
+    return std::vector<std::string>();
+  }
+  constexpr size_t kMaxScanned = 10000;
+  try {
+    impl_->db.reopen();
+    size_t scanned = 0;
+    for (auto it = impl_->db.allterms_begin(folded);
+         it != impl_->db.allterms_end(folded) && scanned < kMaxScanned; ++it, ++scanned) {
+      words.emplace_back(it.get_termfreq(), *it);
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("reading the index's words: " + e.get_description());
+  }
+  // Most items first; ties alphabetically so the list is stable.
+  std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < words.size() && out.size() < limit; ++i) {
+    out.push_back(std::move(words[i].second));
+  }
+  return out;
+}
+
 Status Searcher::Refresh() {
   std::lock_guard<std::mutex> lock(impl_->mu);
   try {
@@ -165,13 +195,32 @@ Result<SearchResult> Searcher::Impl::Run(const SearchRequest& request, const Kql
   // Declared before the Enquire that points at it.
   Xapian::MultiValueKeyMaker keys;
   Xapian::Enquire enquire(db);
-  enquire.set_query(query);
+  // RefinementFilters narrow the match set without touching ranks (OP_FILTER); several
+  // entries are ANDed (a drill-down, sharepoint-search.md §1.9.3).
+  Xapian::Query filtered = query;
+  for (const std::string& text : request.refinement_filters) {
+    DOCKET_ASSIGN_OR_RETURN(FqlNode fql, ParseFql(text));
+    DOCKET_ASSIGN_OR_RETURN(Xapian::Query filter, FqlToXapian(fql, db, analyzer));
+    filtered = Xapian::Query(Xapian::Query::OP_FILTER, filtered, filter);
+  }
+  enquire.set_query(filtered);
+  // The same content (SHA-256) is shown once, as the best-sorted of its copies. Items indexed
+  // without the slot have an empty key and are never collapsed.
+  if (request.trim_duplicates) {
+    enquire.set_collapse_key(schema::kSlotSha256);
+  }
+  RefinerCounter refiners(request.refiners);
+  if (!request.refiners.empty()) {
+    enquire.add_matchspy(refiners.spy());
+  }
   // Docid order among equal keys keeps paging stable.
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
 
   bool by_value = false;
-  for (size_t i = 0; i < request.sort.size(); ++i) {
-    const SortSpec& spec = request.sort[i];
+  const std::vector<SortSpec> no_sort;
+  const std::vector<SortSpec>& sort = request.enable_sorting ? request.sort : no_sort;
+  for (size_t i = 0; i < sort.size(); ++i) {
+    const SortSpec& spec = sort[i];
     if (EqualsIgnoreCase(spec.property, "rank")) {
       if (i == 0) {
         break;  // relevance first: later keys cannot apply (no relevance ties in practice)
@@ -186,7 +235,11 @@ Result<SearchResult> Searcher::Impl::Run(const SearchRequest& request, const Kql
     keys.add_value(*slot, /*reverse=*/spec.descending);
     by_value = true;
   }
-  if (by_value) {
+  if (!request.enable_sorting) {
+    // EnableSorting=false: index order, no ranking work at all.
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+  } else if (by_value) {
     enquire.set_sort_by_key_then_relevance(&keys, /*reverse=*/false);
   } else {
     enquire.set_sort_by_relevance();
@@ -199,6 +252,11 @@ Result<SearchResult> Searcher::Impl::Run(const SearchRequest& request, const Kql
 
   SearchResult result;
   result.total_rows = mset.get_matches_estimated();
+  result.total_rows_including_duplicates =
+      request.trim_duplicates ? mset.get_uncollapsed_matches_estimated() : result.total_rows;
+  if (!request.refiners.empty()) {
+    result.refiners = refiners.Results();
+  }
   result.query_modification = ast.ToString();
   HighlightTerms highlight = CollectHighlightTerms(ast, analyzer);
   if (request.enable_stemming) {

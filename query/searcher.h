@@ -8,6 +8,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "query/search_request.h"
@@ -24,6 +27,12 @@ class Searcher {
 
   /// Thread-safe. A malformed query is InvalidArgument with a message naming the position.
   Result<SearchResult> Search(const SearchRequest& request);
+
+  /// Query suggestions (SharePoint /_api/search/suggest): indexed words that start with
+  /// `prefix` (folded like indexed text), the words in most items first, at most `limit`.
+  /// Looks at no more than the first 10,000 words with the prefix, so a one-letter prefix
+  /// stays fast. Thread-safe.
+  Result<std::vector<std::string>> Suggest(std::string_view prefix, size_t limit);
 
   /// Re-reads the latest committed state of the index. Thread-safe.
   Status Refresh();

@@ -55,6 +55,8 @@ enum ValueSlot : uint32_t {
   kSlotLastActivity = 2,  // UtcMillis of the last message (SharePoint Write)
   kSlotLanguage = 3,      // DetectedLanguage code as a plain string (refiners)
   kSlotReceived = 4,      // UtcMillis the message reached the mailbox; = sent for IM, meetings
+  // Hex SHA-256 of the native as a plain string: the collapse key of TrimDuplicates (REST).
+  kSlotSha256 = 8,
 };
 
 // Xapian metadata key holding the last DocStore sequence applied to this index (decimal).

@@ -263,6 +263,9 @@ PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) 
   if (const UtcMillis received = item.received != 0 ? item.received : item.sent; received != 0) {
     doc.add_value(schema::kSlotReceived, Xapian::sortable_serialise(static_cast<double>(received)));
   }
+  if (!item.sha256.empty()) {
+    doc.add_value(schema::kSlotSha256, item.sha256);
+  }
   if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent; last != 0) {
     doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
   }

@@ -16,6 +16,15 @@ void RegisterRoutes(Router& router, const RouteDependencies& deps) {
              [search](const HttpRequest& request, const RequestContext& context) {
                return HandleSearchQuery(search, request, context);
              });
+  router.Post("/_api/search/postquery", "search:postquery",
+              [search](const HttpRequest& request, const RequestContext& context) {
+                return HandlePostQuery(search, request, context);
+              });
+  const SuggestFunction suggest = deps.suggest;
+  router.Get("/_api/search/suggest", "search:suggest",
+             [suggest](const HttpRequest& request, const RequestContext& context) {
+               return HandleSuggest(suggest, request, context);
+             });
   // Officer search page: static HTML that calls /_api/search/query.
   router.Get("/", "page:search",
              [](const HttpRequest&, const RequestContext&) { return SearchPageResponse(); });

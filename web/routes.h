@@ -11,6 +11,7 @@ namespace docket::web {
 /// What the handlers need from the rest of Docket, passed in explicitly (no singletons).
 struct RouteDependencies {
   SearchFunction search;
+  SuggestFunction suggest;  // empty: suggestions are always empty lists
 };
 
 void RegisterRoutes(Router& router, const RouteDependencies& deps);

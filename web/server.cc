@@ -55,16 +55,19 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   Searcher* raw = searcher->get();
   DOCKET_ASSIGN_OR_RETURN(
       std::unique_ptr<Server> server,
-      Start(options, [raw](const SearchRequest& request) { return raw->Search(request); }));
+      Start(
+          options, [raw](const SearchRequest& request) { return raw->Search(request); },
+          [raw](std::string_view prefix, size_t limit) { return raw->Suggest(prefix, limit); }));
   server->searcher_ = std::move(*searcher);
   return server;
 }
 
-Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, SearchFunction search) {
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, SearchFunction search,
+                                              web::SuggestFunction suggest) {
   DOCKET_ASSIGN_OR_RETURN(auto address, ParseListenAddress(options.listen));
   std::unique_ptr<Server> server(new Server());
   server->router_ = std::make_shared<Router>();
-  RegisterRoutes(*server->router_, RouteDependencies{std::move(search)});
+  RegisterRoutes(*server->router_, RouteDependencies{std::move(search), std::move(suggest)});
   std::shared_ptr<const Router> router = server->router_;
   DOCKET_ASSIGN_OR_RETURN(
       server->listener_,

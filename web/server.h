@@ -48,7 +48,8 @@ class Server {
   /// The same with a given search function instead of an index (tests; options.index_dir is
   /// ignored).
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options,
-                                               web::SearchFunction search);
+                                               web::SearchFunction search,
+                                               web::SuggestFunction suggest = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -8,9 +8,12 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "query/refiners.h"
 #include "web/http_status.h"
+#include "web/sharepoint_xml.h"
 
 namespace docket::web {
 namespace {
@@ -101,9 +104,10 @@ Result<std::vector<SortSpec>> ParseSortList(std::string_view raw) {
     SortSpec spec;
     spec.property = *canonical;
     // SharePoint always sends a direction; without one we sort ascending, as SQL does.
-    if (direction.empty() || EqualsIgnoreCase(direction, "ascending")) {
+    // POST bodies send the enum as a number (0 ascending, 1 descending).
+    if (direction.empty() || EqualsIgnoreCase(direction, "ascending") || direction == "0") {
       spec.descending = false;
-    } else if (EqualsIgnoreCase(direction, "descending")) {
+    } else if (EqualsIgnoreCase(direction, "descending") || direction == "1") {
       spec.descending = true;
     } else {
       return Status::InvalidArgument("sortlist: direction must be ascending or descending, got '" +
@@ -159,12 +163,183 @@ std::string MetadataUrl(const HttpRequest& request, const RequestContext& contex
          "/_api/$metadata#Microsoft.Office.Server.Search.REST.SearchResult";
 }
 
-// The XML writer (§1.6.4) comes in a later issue. Until then a request without a JSON Accept
-// (the SharePoint default, XML) gets nometadata JSON, labelled as such in Content-Type so a
-// client can tell what it received.
-ODataFormat RenderableFormat(ODataFormat format) {
-  return format == ODataFormat::kXml ? ODataFormat::kNoMetadata : format;
+ODataFormat RequestFormat(const HttpRequest& request) {
+  return NegotiateODataFormat(request.headers.Get("Accept").value_or(""));
 }
+
+// QueryTemplate and HiddenConstraints turn the user's text into the query actually run
+// (§1.3): {searchterms} (any case) is replaced by the query text, and hidden constraints are
+// ANDed. Each part is parenthesised so an OR inside one cannot swallow the other.
+void ComposeQueryText(const std::string& query_template, const std::string& hidden,
+                      SearchRequest* request) {
+  std::string text = request->query_text;
+  if (!TrimWhitespace(query_template).empty()) {
+    std::string composed;
+    const std::string lower = AsciiLower(query_template);
+    constexpr std::string_view kToken = "{searchterms}";
+    size_t from = 0;
+    while (true) {
+      const size_t at = lower.find(kToken, from);
+      composed += query_template.substr(from, at == std::string::npos ? at : at - from);
+      if (at == std::string::npos) {
+        break;
+      }
+      composed += "(" + text + ")";
+      from = at + kToken.size();
+    }
+    text = composed;
+  }
+  if (!TrimWhitespace(hidden).empty()) {
+    text = "(" + text + ") (" + hidden + ")";
+  }
+  request->query_text = std::move(text);
+}
+
+// Refused before the search so the 400 names the filter (ParseFql's message has a position).
+Status ValidateRefinementFilters(const std::vector<std::string>& filters) {
+  for (const std::string& filter : filters) {
+    Result<FqlNode> node = ParseFql(filter);
+    if (!node.ok()) {
+      return node.error();
+    }
+  }
+  return Status::OK();
+}
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kODataException = "Microsoft.Data.OData.ODataException";
+
+Status BodyError(std::string message) { return Status::InvalidArgument(std::move(message)); }
+
+// A JSON value as text: strings as they are, numbers and booleans in their JSON spelling.
+Result<std::string> JsonText(std::string_view name, const Json& value) {
+  if (value.is_null()) {
+    return std::string();
+  }
+  if (value.is_string()) {
+    return value.get<std::string>();
+  }
+  if (value.is_number() || value.is_boolean()) {
+    return value.dump();
+  }
+  return BodyError("An unexpected '" +
+                   std::string(value.is_array() ? "StartArray" : "StartObject") +
+                   "' node was found for the property '" + std::string(name) +
+                   "'. A 'PrimitiveValue' node was expected.");
+}
+
+Result<bool> JsonBool(std::string_view name, const Json& value) {
+  if (value.is_boolean()) {
+    return value.get<bool>();
+  }
+  DOCKET_ASSIGN_OR_RETURN(std::string text, JsonText(name, value));
+  return ParseBoolean(name, text);
+}
+
+Result<uint32_t> JsonUnsigned(std::string_view name, const Json& value, uint32_t max) {
+  if (value.is_number_integer() && value.get<int64_t>() < 0) {
+    return Status::InvalidArgument("parameter " + std::string(name) +
+                                   " must be a non-negative integer, got " + value.dump());
+  }
+  DOCKET_ASSIGN_OR_RETURN(std::string text, JsonText(name, value));
+  return ParseUnsigned(name, text, max);
+}
+
+// A collection in either body shape (§1.5.2): a plain array or {"results":[...]}, with or
+// without "__metadata". null is an empty collection.
+Result<std::vector<Json>> JsonCollection(std::string_view name, const Json& value) {
+  if (value.is_null()) {
+    return std::vector<Json>();
+  }
+  if (value.is_array()) {
+    return value.get<std::vector<Json>>();
+  }
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (EqualsIgnoreCase(it.key(), "results") && it.value().is_array()) {
+        return it.value().get<std::vector<Json>>();
+      }
+    }
+  }
+  return BodyError("The property '" + std::string(name) +
+                   "' must be a collection: a JSON array or {\"results\":[...]}.");
+}
+
+Result<std::vector<std::string>> JsonStringList(std::string_view name, const Json& value) {
+  if (value.is_string()) {
+    return SplitList(value.get<std::string>(), ',');  // lenient: "Title,Path"
+  }
+  DOCKET_ASSIGN_OR_RETURN(std::vector<Json> items, JsonCollection(name, value));
+  std::vector<std::string> out;
+  for (const Json& item : items) {
+    DOCKET_ASSIGN_OR_RETURN(std::string text, JsonText(name, item));
+    if (!TrimWhitespace(text).empty()) {
+      out.emplace_back(TrimWhitespace(text));
+    }
+  }
+  return out;
+}
+
+// The SearchRequest properties of §1.5.1, lower case. Matched case-insensitively so PnPjs's
+// SearchQueryBuilder spellings (EnableFql, HithighlightedProperties, ResultsURL, UiLanguage)
+// work; anything else is a 400, as in SharePoint.
+bool IsSearchRequestProperty(const std::string& lower) {
+  static const std::vector<std::string_view> kNames = {"querytext",
+                                                       "querytemplate",
+                                                       "enableinterleaving",
+                                                       "sourceid",
+                                                       "rankingmodelid",
+                                                       "startrow",
+                                                       "rowlimit",
+                                                       "rowsperpage",
+                                                       "selectproperties",
+                                                       "culture",
+                                                       "refinementfilters",
+                                                       "refiners",
+                                                       "hiddenconstraints",
+                                                       "sortlist",
+                                                       "enablestemming",
+                                                       "trimduplicates",
+                                                       "trimduplicatesincludeid",
+                                                       "timeout",
+                                                       "enablenicknames",
+                                                       "enablephonetic",
+                                                       "enablefql",
+                                                       "hithighlightedproperties",
+                                                       "bypassresulttypes",
+                                                       "processbestbets",
+                                                       "clienttype",
+                                                       "personalizationdata",
+                                                       "resultsurl",
+                                                       "querytag",
+                                                       "properties",
+                                                       "enablequeryrules",
+                                                       "reorderingrules",
+                                                       "processpersonalfavorites",
+                                                       "querytemplatepropertiesurl",
+                                                       "hithighlightedmultivaluepropertylimit",
+                                                       "enableorderinghithighlightedproperty",
+                                                       "collapsespecification",
+                                                       "enablesorting",
+                                                       "generateblockranklog",
+                                                       "uilanguage",
+                                                       "desiredsnippetlength",
+                                                       "maxsnippetlength",
+                                                       "summarylength",
+                                                       "timezoneid",
+                                                       "accentsensitive"};
+  return std::find(kNames.begin(), kNames.end(), lower) != kNames.end();
+}
+
+// The suggest parameters Docket acts on (§1.11); the others are accepted and ignored.
+struct SuggestOptions {
+  std::string query_text;
+  uint32_t count = 5;            // inumberofquerysuggestions
+  bool hit_highlighting = true;  // fhithighlighting
+  bool capitalize = false;       // fcapitalizefirstletters
+  bool people_names = true;      // showpeoplenamesuggestions
+};
 
 }  // namespace
 
@@ -305,31 +480,155 @@ Result<QueryOptions> ParseQueryOptions(const QueryParams& params) {
     DOCKET_ASSIGN_OR_RETURN(options.request.accent_sensitive,
                             ParseBoolean("accentsensitive", *raw));
   }
-  // Other documented parameters (refiners, trimduplicates, culture, ...) are accepted and
-  // ignored until the features behind them exist (§1.3: ignore unknown names).
+  if (const std::string* raw = get("trimduplicates")) {
+    DOCKET_ASSIGN_OR_RETURN(options.request.trim_duplicates, ParseBoolean("trimduplicates", *raw));
+  }
+  if (const std::string* raw = get("enablesorting")) {
+    DOCKET_ASSIGN_OR_RETURN(options.request.enable_sorting, ParseBoolean("enablesorting", *raw));
+  }
+  if (const std::string* raw = get("refiners")) {
+    DOCKET_ASSIGN_OR_RETURN(options.request.refiners, ParseRefinerList(ParseODataString(*raw)));
+  }
+  if (const std::string* raw = get("refinementfilters")) {
+    // GET carries one FQL expression; and(...) combines several (§1.9.3).
+    const std::string filter = ParseODataString(*raw);
+    if (!TrimWhitespace(filter).empty()) {
+      options.request.refinement_filters.push_back(filter);
+    }
+  }
+  DOCKET_RETURN_IF_ERROR(ValidateRefinementFilters(options.request.refinement_filters));
+  const std::string* query_template = get("querytemplate");
+  const std::string* hidden = get("hiddenconstraints");
+  ComposeQueryText(query_template ? ParseODataString(*query_template) : "",
+                   hidden ? ParseODataString(*hidden) : "", &options.request);
+  // Other documented parameters (culture, sourceid, enablequeryrules, ...) are accepted and
+  // ignored: they tune SharePoint features an archive has no use for (§1.3: ignore unknown
+  // names).
+  return options;
+}
+
+Result<QueryOptions> ParsePostQueryBody(std::string_view body) {
+  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return BodyError("The request body is not valid JSON; send {\"request\":{\"Querytext\":...}}.");
+  }
+  if (!parsed.is_object()) {
+    return BodyError("The request body must be a JSON object {\"request\":{...}}.");
+  }
+  // Real clients wrap the SearchRequest in "request"; the docs' samples sometimes do not.
+  const Json* request = &parsed;
+  for (auto it = parsed.begin(); it != parsed.end(); ++it) {
+    if (EqualsIgnoreCase(it.key(), "request") && it.value().is_object()) {
+      request = &it.value();
+      break;
+    }
+  }
+
+  QueryOptions options;
+  bool has_querytext = false;
+  std::string query_template;
+  std::string hidden;
+  for (auto it = request->begin(); it != request->end(); ++it) {
+    const std::string& name = it.key();
+    const Json& value = it.value();
+    const std::string lower = AsciiLower(name);
+    if (lower == "__metadata") {
+      continue;
+    }
+    if (!IsSearchRequestProperty(lower)) {
+      return BodyError("The property '" + name +
+                       "' does not exist on type "
+                       "'Microsoft.Office.Server.Search.REST.SearchRequest'. Make sure to only "
+                       "use property names that are defined by the type.");
+    }
+    if (lower == "querytext") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.query_text, JsonText(name, value));
+      has_querytext = true;
+    } else if (lower == "querytemplate") {
+      DOCKET_ASSIGN_OR_RETURN(query_template, JsonText(name, value));
+    } else if (lower == "hiddenconstraints") {
+      DOCKET_ASSIGN_OR_RETURN(hidden, JsonText(name, value));
+    } else if (lower == "startrow") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.start_row, JsonUnsigned(name, value, kMaxStartRow));
+    } else if (lower == "rowlimit") {
+      DOCKET_ASSIGN_OR_RETURN(uint32_t row_limit,
+                              JsonUnsigned(name, value, std::numeric_limits<uint32_t>::max()));
+      options.request.row_limit = std::min(row_limit, kMaxRowLimit);
+    } else if (lower == "summarylength") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.summary_length, JsonUnsigned(name, value, 10000));
+    } else if (lower == "selectproperties") {
+      DOCKET_ASSIGN_OR_RETURN(std::vector<std::string> select, JsonStringList(name, value));
+      if (!select.empty()) {  // PnPjs always sends []: that means the default cells (§1.5.2)
+        options.select_properties = std::move(select);
+      }
+    } else if (lower == "refinementfilters") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.refinement_filters, JsonStringList(name, value));
+    } else if (lower == "refiners") {
+      DOCKET_ASSIGN_OR_RETURN(std::string refiners, JsonText(name, value));
+      DOCKET_ASSIGN_OR_RETURN(options.request.refiners, ParseRefinerList(refiners));
+    } else if (lower == "sortlist") {
+      DOCKET_ASSIGN_OR_RETURN(std::vector<Json> entries, JsonCollection(name, value));
+      std::string list;
+      for (const Json& entry : entries) {
+        if (!entry.is_object()) {
+          return BodyError("SortList entries are {\"Property\":...,\"Direction\":0|1}.");
+        }
+        std::string property;
+        std::string direction;
+        for (auto field = entry.begin(); field != entry.end(); ++field) {
+          if (EqualsIgnoreCase(field.key(), "property")) {
+            DOCKET_ASSIGN_OR_RETURN(property, JsonText("Property", field.value()));
+          } else if (EqualsIgnoreCase(field.key(), "direction")) {
+            DOCKET_ASSIGN_OR_RETURN(direction, JsonText("Direction", field.value()));
+          }
+        }
+        if (direction == "2") {
+          return Status::InvalidArgument(
+              "sortlist: FQL formula sorts (Direction 2) are not supported");
+        }
+        list += (list.empty() ? "" : ",") + property + ":" + direction;
+      }
+      DOCKET_ASSIGN_OR_RETURN(options.request.sort, ParseSortList(list));
+    } else if (lower == "enablestemming") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.enable_stemming, JsonBool(name, value));
+    } else if (lower == "trimduplicates") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.trim_duplicates, JsonBool(name, value));
+    } else if (lower == "enablesorting") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.enable_sorting, JsonBool(name, value));
+    } else if (lower == "accentsensitive") {
+      DOCKET_ASSIGN_OR_RETURN(options.request.accent_sensitive, JsonBool(name, value));
+    }
+    // The other documented properties are accepted and ignored, as on GET.
+  }
+  if (!has_querytext || TrimWhitespace(options.request.query_text).empty()) {
+    return Status::InvalidArgument("The property Querytext is required and must not be empty.");
+  }
+  DOCKET_RETURN_IF_ERROR(ValidateRefinementFilters(options.request.refinement_filters));
+  ComposeQueryText(query_template, hidden, &options.request);
   return options;
 }
 
 HttpResponse ODataErrorResponse(const HttpRequest& request, int http_status,
                                 std::string_view message, std::string_view exception_type) {
-  const ODataFormat format =
-      RenderableFormat(NegotiateODataFormat(request.headers.Get("Accept").value_or("")));
+  const ODataFormat format = RequestFormat(request);
   HttpResponse response;
   response.status = http_status;
   response.content_type = ODataContentType(format);
-  response.body = RenderODataErrorJson(format, message, exception_type);
+  response.body = format == ODataFormat::kXml
+                      ? RenderODataErrorXml(message, exception_type)
+                      : RenderODataErrorJson(format, message, exception_type);
   response.headers.emplace_back("DataServiceVersion", "3.0");
   return response;
 }
 
-HttpResponse HandleSearchQuery(const SearchFunction& search, const HttpRequest& request,
-                               const RequestContext& context) {
-  QueryParams params = ParseFunctionCallArgs(context.call_args);
-  params.insert(params.end(), request.query.begin(), request.query.end());
-  Result<QueryOptions> options = ParseQueryOptions(params);
+namespace {
+
+HttpResponse RunAndRender(const SearchFunction& search, const HttpRequest& request,
+                          const RequestContext& context, Result<QueryOptions> options,
+                          std::string_view function_name, std::string_view parse_exception) {
   if (!options.ok()) {
     return ODataErrorResponse(request, ToHttpStatus(options.error().code()),
-                              options.error().message());
+                              options.error().message(), parse_exception);
   }
   Result<SearchResult> result = search(options->request);
   if (!result.ok()) {
@@ -342,11 +641,10 @@ HttpResponse HandleSearchQuery(const SearchFunction& search, const HttpRequest& 
     return ODataErrorResponse(request, http_status, result.error().message());
   }
 
-  const ODataFormat format =
-      RenderableFormat(NegotiateODataFormat(request.headers.Get("Accept").value_or("")));
+  const ODataFormat format = RequestFormat(request);
   SearchRenderOptions render;
   render.format = format;
-  render.function_name = "query";
+  render.function_name = std::string(function_name);
   render.select_properties = std::move(options->select_properties);
   render.start_row = options->request.start_row;
   render.row_limit = options->request.row_limit;
@@ -354,8 +652,117 @@ HttpResponse HandleSearchQuery(const SearchFunction& search, const HttpRequest& 
 
   HttpResponse response;
   response.content_type = ODataContentType(format);
-  response.body = RenderSearchResultJson(*result, render);
+  response.body = format == ODataFormat::kXml ? RenderSearchResultXml(*result, render)
+                                              : RenderSearchResultJson(*result, render);
   response.headers.emplace_back("DataServiceVersion", "3.0");
+  return response;
+}
+
+}  // namespace
+
+HttpResponse HandleSearchQuery(const SearchFunction& search, const HttpRequest& request,
+                               const RequestContext& context) {
+  QueryParams params = ParseFunctionCallArgs(context.call_args);
+  params.insert(params.end(), request.query.begin(), request.query.end());
+  return RunAndRender(search, request, context, ParseQueryOptions(params), "query",
+                      kSearchServiceException);
+}
+
+HttpResponse HandlePostQuery(const SearchFunction& search, const HttpRequest& request,
+                             const RequestContext& context) {
+  // Any body SharePoint's OData reader would refuse (not JSON, wrong shape, unknown property,
+  // bad value) is reported as the reader's ODataException; the status is 400 either way.
+  return RunAndRender(search, request, context, ParsePostQueryBody(request.body), "postquery",
+                      kODataException);
+}
+
+HttpResponse HandleSuggest(const SuggestFunction& suggest, const HttpRequest& request,
+                           const RequestContext& context) {
+  QueryParams params = ParseFunctionCallArgs(context.call_args);
+  params.insert(params.end(), request.query.begin(), request.query.end());
+  std::map<std::string, std::string> by_name;
+  for (const auto& [name, value] : params) {
+    by_name.emplace(AsciiLower(TrimWhitespace(name)), value);
+  }
+  const auto get = [&](std::string_view name) -> const std::string* {
+    const auto it = by_name.find(std::string(name));
+    return it == by_name.end() ? nullptr : &it->second;
+  };
+  const auto fail = [&](const Status& status) {
+    return ODataErrorResponse(request, ToHttpStatus(status.code()), status.message());
+  };
+  const std::string* querytext = get("querytext");
+  const std::string text = querytext ? ParseODataString(*querytext) : "";
+  if (TrimWhitespace(text).empty()) {
+    return fail(Status::InvalidArgument("The parameter querytext is required."));
+  }
+  SuggestOptions options;
+  options.query_text = text;
+  if (const std::string* raw = get("inumberofquerysuggestions")) {
+    Result<uint32_t> n = ParseUnsigned("inumberofquerysuggestions", *raw, 100);
+    if (!n.ok()) {
+      return fail(n.error());
+    }
+    options.count = *n;
+  }
+  if (const std::string* raw = get("fhithighlighting")) {
+    Result<bool> b = ParseBoolean("fhithighlighting", ParseODataString(*raw));
+    if (!b.ok()) {
+      return fail(b.error());
+    }
+    options.hit_highlighting = *b;
+  }
+  if (const std::string* raw = get("fcapitalizefirstletters")) {
+    Result<bool> b = ParseBoolean("fcapitalizefirstletters", ParseODataString(*raw));
+    if (!b.ok()) {
+      return fail(b.error());
+    }
+    options.capitalize = *b;
+  }
+  if (const std::string* raw = get("showpeoplenamesuggestions")) {
+    Result<bool> b = ParseBoolean("showpeoplenamesuggestions", ParseODataString(*raw));
+    if (!b.ok()) {
+      return fail(b.error());
+    }
+    options.people_names = *b;
+  }
+
+  // The last word of the text is completed from the index's words; the words before it are
+  // kept as typed.
+  std::string_view trimmed = TrimWhitespace(text);
+  const size_t space = trimmed.find_last_of(' ');
+  const std::string lead(space == std::string_view::npos ? "" : trimmed.substr(0, space + 1));
+  const std::string last(space == std::string_view::npos ? trimmed : trimmed.substr(space + 1));
+  std::vector<std::string> completions;
+  if (suggest && options.count > 0) {
+    Result<std::vector<std::string>> words = suggest(last, options.count);
+    if (!words.ok()) {
+      return fail(words.error());
+    }
+    completions = std::move(*words);
+  }
+  SuggestResult result;
+  for (std::string& word : completions) {
+    if (options.capitalize && !word.empty() && word[0] >= 'a' && word[0] <= 'z') {
+      word[0] = static_cast<char>(word[0] - 'a' + 'A');
+    }
+    std::string query = lead;
+    if (options.hit_highlighting && word.size() >= last.size()) {
+      query += "<B>" + word.substr(0, last.size()) + "</B>" + word.substr(last.size());
+    } else {
+      query += word;
+    }
+    result.queries.push_back(std::move(query));
+  }
+  result.people_names_null = !options.people_names;
+
+  const ODataFormat format = RequestFormat(request);
+  HttpResponse response;
+  response.content_type = ODataContentType(format);
+  response.body =
+      format == ODataFormat::kXml ? RenderSuggestXml(result) : RenderSuggestJson(result, format);
+  response.headers.emplace_back("DataServiceVersion", "3.0");
+  (void)context;
   return response;
 }
 

@@ -1,5 +1,6 @@
 /** @file
- *  @brief SharePoint Search REST: GET {site}/_api/search/query (sharepoint-search.md §1.1–1.4).
+ *  @brief SharePoint Search REST: GET {site}/_api/search/query, POST {site}/_api/search/postquery
+ *         and GET {site}/_api/search/suggest (sharepoint-search.md §1.1–1.12).
  *
  *  Parameter names are matched case-insensitively; string values are OData string literals
  *  ('…' with '' for an apostrophe), unquoted values are taken as-is. The Accept header picks
@@ -24,6 +25,10 @@ namespace docket::web {
 
 /// What the API needs from the query layer; Searcher::Search in production, a fake in tests.
 using SearchFunction = std::function<Result<SearchResult>(const SearchRequest&)>;
+
+/// Completes a prefix from the index's words: at most `limit` words, most frequent first.
+using SuggestFunction =
+    std::function<Result<std::vector<std::string>>(std::string_view prefix, size_t limit)>;
 
 /// Largest RowLimit served in one response (SharePoint Online's cap); larger values are capped.
 inline constexpr uint32_t kMaxRowLimit = 500;
@@ -58,12 +63,30 @@ struct QueryOptions {
 /// unknown sort property or direction. RowLimit above kMaxRowLimit is capped, not refused.
 Result<QueryOptions> ParseQueryOptions(const QueryParams& params);
 
+/// Converts a postquery body (§1.5): {"request":{...}} or the SearchRequest itself, verbose
+/// ({"results":[...]} collections, "__metadata") or JSON light (plain arrays); property names
+/// case-insensitive; numbers and booleans also as strings; empty collections mean "not
+/// specified". InvalidArgument for invalid JSON, a wrong shape, an unknown property (named as
+/// SharePoint names it) and the same bad values as ParseQueryOptions.
+Result<QueryOptions> ParsePostQueryBody(std::string_view body);
+
 /// GET /_api/search/query (plain and function-call forms).
 HttpResponse HandleSearchQuery(const SearchFunction& search, const HttpRequest& request,
                                const RequestContext& context);
 
-/// An OData error response in the format the request's Accept asks for (JSON light for XML
-/// requests until the XML writer exists). Used as the router's error renderer for /_api/.
+/// POST /_api/search/postquery. Verbose answers are keyed "postquery" (PnPjs reads that).
+HttpResponse HandlePostQuery(const SearchFunction& search, const HttpRequest& request,
+                             const RequestContext& context);
+
+/// GET /_api/search/suggest (§1.11). Query suggestions complete the last word of querytext
+/// from the index's words by prefix, most frequent first (`<B>` marks the typed part when
+/// fhithighlighting, the default); PersonalResults and PopularResults are empty, PeopleNames
+/// is empty (null when showpeoplenamesuggestions=false). `suggest` may be empty (no index).
+HttpResponse HandleSuggest(const SuggestFunction& suggest, const HttpRequest& request,
+                           const RequestContext& context);
+
+/// An OData error response (§1.12) in the format the request's Accept asks for: JSON light,
+/// verbose JSON or XML. Used as the router's error renderer for /_api/.
 HttpResponse ODataErrorResponse(const HttpRequest& request, int http_status,
                                 std::string_view message,
                                 std::string_view exception_type = kSearchServiceException);

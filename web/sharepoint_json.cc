@@ -7,6 +7,7 @@
  */
 #include "web/sharepoint_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -328,15 +329,44 @@ std::string RenderSearchResultJson(const SearchResult& result, const SearchRende
   table["Rows"] = b.Collection(std::move(rows), "");
   relevant["Table"] = std::move(table);
   relevant["TotalRows"] = result.total_rows;
-  // Docket does not trim duplicates yet, so both totals are the same exact count.
-  relevant["TotalRowsIncludingDuplicates"] = result.total_rows;
+  relevant["TotalRowsIncludingDuplicates"] =
+      std::max(result.total_rows_including_duplicates, result.total_rows);
 
   Json primary = b.Object("Microsoft.Office.Server.Search.REST.QueryResult");
   primary["CustomResults"] =
       b.Collection(Json::array(), "Collection(Microsoft.Office.Server.Search.REST.CustomResult)");
   primary["QueryId"] = options.query_id.empty() ? NewGuid() : options.query_id;
   primary["QueryRuleId"] = "00000000-0000-0000-0000-000000000000";
-  primary["RefinementResults"] = nullptr;
+  if (result.refiners.empty()) {
+    primary["RefinementResults"] = nullptr;
+  } else {
+    Json refiners = Json::array();
+    for (const RefinerResult& refiner : result.refiners) {
+      Json entries = Json::array();
+      for (const RefinerEntry& entry : refiner.entries) {
+        Json e = b.Object("Microsoft.Office.Server.Search.REST.RefinerEntry");
+        e["RefinementCount"] = std::to_string(entry.count);  // Edm.Int64: a string (§1.9.2)
+        e["RefinementName"] = entry.name;
+        e["RefinementToken"] = entry.token;
+        e["RefinementValue"] = entry.value;
+        entries.push_back(std::move(e));
+      }
+      Json r = b.Object("Microsoft.Office.Server.Search.REST.Refiner");
+      r["Name"] = refiner.name;
+      r["Entries"] = b.Collection(std::move(entries),
+                                  "Collection(Microsoft.Office.Server.Search.REST.RefinerEntry)");
+      refiners.push_back(std::move(r));
+    }
+    Json refinement = b.Object("Microsoft.Office.Server.Search.REST.RefinementResults");
+    refinement["GroupTemplateId"] = nullptr;
+    refinement["ItemTemplateId"] = nullptr;
+    refinement["Properties"] = b.Collection(Json::array(), "Collection(SP.KeyValue)");
+    refinement["Refiners"] = b.Collection(
+        std::move(refiners), "Collection(Microsoft.Office.Server.Search.REST.Refiner)");
+    refinement["ResultTitle"] = nullptr;
+    refinement["ResultTitleUrl"] = nullptr;
+    primary["RefinementResults"] = std::move(refinement);
+  }
   primary["RelevantResults"] = std::move(relevant);
   primary["SpecialTermResults"] = nullptr;
 
@@ -361,6 +391,40 @@ std::string RenderSearchResultJson(const SearchResult& result, const SearchRende
   d[options.function_name] = std::move(top);
   Json wrapper = Json::object();
   wrapper["d"] = std::move(d);
+  return Dump(wrapper);
+}
+
+std::string RenderSuggestJson(const SuggestResult& result, ODataFormat format) {
+  const bool verbose = format == ODataFormat::kVerbose;
+  const Builder b(verbose);
+  Json top = b.Object("Microsoft.SharePoint.Client.Search.Query.QuerySuggestionResults");
+  if (result.people_names_null) {
+    top["PeopleNames"] = nullptr;
+  } else {
+    top["PeopleNames"] = b.Collection(Json(result.people_names), "Collection(Edm.String)");
+  }
+  top["PersonalResults"] =
+      b.Collection(Json::array(),
+                   "Collection(Microsoft.SharePoint.Client.Search.Query.PersonalResultSuggestion)");
+  top["PopularResults"] =
+      b.Collection(Json::array(),
+                   "Collection(Microsoft.SharePoint.Client.Search.Query.PersonalResultSuggestion)");
+  Json queries = Json::array();
+  for (const std::string& query : result.queries) {
+    Json q = b.Object("Microsoft.SharePoint.Client.Search.Query.QuerySuggestionQuery");
+    q["IsPersonal"] = false;
+    q["Query"] = query;
+    queries.push_back(std::move(q));
+  }
+  top["Queries"] =
+      b.Collection(std::move(queries),
+                   "Collection(Microsoft.SharePoint.Client.Search.Query.QuerySuggestionQuery)");
+  if (!verbose) {
+    return Dump(top);
+  }
+  Json wrapper = Json::object();
+  wrapper["d"] = Json::object();
+  wrapper["d"]["suggest"] = std::move(top);
   return Dump(wrapper);
 }
 

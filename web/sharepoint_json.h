@@ -18,7 +18,7 @@ namespace docket::web {
 
 /// The response formats of sharepoint-search.md §1.2.
 enum class ODataFormat {
-  kXml,              // no JSON in Accept: OData v3 XML (not rendered yet; see sharepoint_api.cc)
+  kXml,              // no JSON in Accept: OData v3 XML (web/sharepoint_xml.h)
   kNoMetadata,       // application/json;odata=nometadata: flat object, plain arrays
   kMinimalMetadata,  // application/json[;odata=minimalmetadata]: flat + "odata.metadata"
   kVerbose,          // application/json;odata=verbose: {"d":{"query":...}}, {"results":[...]}
@@ -49,7 +49,7 @@ const std::vector<std::string_view>& DefaultCellNames();
 bool IsKnownProperty(std::string_view name);
 
 struct SearchRenderOptions {
-  ODataFormat format = ODataFormat::kNoMetadata;  // kXml renders like kNoMetadata
+  ODataFormat format = ODataFormat::kNoMetadata;  // JSON flavours; XML: sharepoint_xml.h
   // The key under "d" in verbose mode: "query" (GET) or "postquery" (POST).
   std::string function_name = "query";
   std::optional<std::vector<std::string>> select_properties;  // nullopt: default cell set
@@ -61,6 +61,7 @@ struct SearchRenderOptions {
 };
 
 /// The whole response body (UTF-8; invalid bytes in stored data become U+FFFD).
+/// RefinementResults is null unless the result carries refiners (they were requested).
 std::string RenderSearchResultJson(const SearchResult& result, const SearchRenderOptions& options);
 
 inline constexpr std::string_view kSearchServiceException =
@@ -72,6 +73,15 @@ inline constexpr std::string_view kInvalidClientQueryException =
 /// verbose mode, the same under "error".
 std::string RenderODataErrorJson(ODataFormat format, std::string_view message,
                                  std::string_view exception_type = kSearchServiceException);
+
+/// What /_api/search/suggest answers (§1.11).
+struct SuggestResult {
+  std::vector<std::string> queries;       // Queries[].Query, IsPersonal false
+  std::vector<std::string> people_names;  // PeopleNames
+  bool people_names_null = false;         // showpeoplenamesuggestions=false
+};
+
+std::string RenderSuggestJson(const SuggestResult& result, ODataFormat format);
 
 /// A random (version 4) GUID in lower-case 8-4-4-4-12 form.
 std::string NewGuid();

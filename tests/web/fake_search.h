@@ -63,7 +63,17 @@ inline SearchFunction FakeSearch(SearchRequest* last = nullptr) {
     std::vector<SearchHit> all = SampleHits();
     SearchResult result;
     result.total_rows = all.size();
+    result.total_rows_including_duplicates = all.size() + (request.trim_duplicates ? 1 : 0);
     result.query_modification = request.query_text;
+    for (const RefinerSpec& spec : request.refiners) {
+      RefinerResult refiner;
+      refiner.name = spec.name;
+      refiner.entries.push_back(RefinerEntry{12, "docx",
+                                             "\"\xC7\x82\xC7\x82"
+                                             "646f6378\"",
+                                             "docx"});
+      result.refiners.push_back(std::move(refiner));
+    }
     for (size_t i = request.start_row; i < all.size() && i < request.start_row + request.row_limit;
          ++i) {
       result.hits.push_back(all[i]);

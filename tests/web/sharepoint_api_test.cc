@@ -4,6 +4,9 @@
 #include "web/sharepoint_api.h"
 
 #include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include <nlohmann/json.hpp>
 
@@ -222,13 +225,124 @@ TEST_F(HandleSearchQueryTest, BareJsonIsMinimalMetadata) {
   EXPECT_EQ("odata.metadata", nlohmann::ordered_json::parse(response.body).begin().key());
 }
 
-TEST_F(HandleSearchQueryTest, NoJsonAcceptGetsNoMetadataForNow) {
-  for (const char* accept : {"", "*/*", "application/xml"}) {
-    HttpResponse response = Get("/q?querytext='budget'", accept);
+// The XML form of §1.6.4, read back with libxml2 and the XPath expressions real XML
+// consumers use.
+class XmlDoc {
+ public:
+  explicit XmlDoc(const std::string& text)
+      : doc_(xmlReadMemory(text.data(), static_cast<int>(text.size()), "r.xml", nullptr,
+                           XML_PARSE_NONET)) {
+    if (doc_ != nullptr) {
+      ctx_ = xmlXPathNewContext(doc_);
+      xmlXPathRegisterNs(ctx_, BAD_CAST "d",
+                         BAD_CAST "http://schemas.microsoft.com/ado/2007/08/dataservices");
+      xmlXPathRegisterNs(ctx_, BAD_CAST "m",
+                         BAD_CAST "http://schemas.microsoft.com/ado/2007/08/dataservices/metadata");
+    }
+  }
+  ~XmlDoc() {
+    if (ctx_ != nullptr) {
+      xmlXPathFreeContext(ctx_);
+    }
+    if (doc_ != nullptr) {
+      xmlFreeDoc(doc_);
+    }
+  }
+  bool ok() const { return doc_ != nullptr; }
+  // The string value of an XPath expression (string(...), count(...)).
+  std::string Eval(const std::string& xpath) {
+    xmlXPathObjectPtr result = xmlXPathEvalExpression(BAD_CAST xpath.c_str(), ctx_);
+    if (result == nullptr) {
+      return "<bad xpath>";
+    }
+    xmlChar* text = xmlXPathCastToString(result);
+    std::string out(reinterpret_cast<const char*>(text));
+    xmlFree(text);
+    xmlXPathFreeObject(result);
+    return out;
+  }
+
+ private:
+  xmlDocPtr doc_ = nullptr;
+  xmlXPathContextPtr ctx_ = nullptr;
+};
+
+TEST_F(HandleSearchQueryTest, NoJsonAcceptGetsODataXml) {
+  for (const char* accept : {"", "*/*", "application/xml", "application/atom+xml"}) {
+    HttpResponse response = Get("/q?querytext='budget'&refiners='FileType'", accept);
     ASSERT_EQ(200, response.status) << accept;
-    EXPECT_EQ("application/json;odata=nometadata;streaming=true;charset=utf-8",
-              response.content_type);
-    EXPECT_TRUE(json::parse(response.body).contains("PrimaryQueryResult"));
+    EXPECT_EQ("application/xml;charset=utf-8", response.content_type);
+    EXPECT_TRUE(response.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><d:query "));
+    XmlDoc doc(response.body);
+    ASSERT_TRUE(doc.ok()) << response.body;
+    const std::string rows = "//d:Table/d:Rows/d:element[@m:type=\"SP.SimpleDataRow\"]/d:Cells";
+    EXPECT_EQ("3", doc.Eval("count(" + rows + ")"));
+    EXPECT_EQ("101", doc.Eval("string(" + rows +
+                              "[1]/d:element[@m:type=\"SP.KeyValue\"][d:Key='DocId']/d:Value)"));
+    EXPECT_EQ("Edm.Int64",
+              doc.Eval("string(" + rows + "[1]/d:element[d:Key='DocId']/d:ValueType)"));
+    // Escaped summary text comes back as the same string the JSON form carries.
+    EXPECT_EQ("the <c0>budget</c0> for Q2 &amp; Q3",
+              doc.Eval("string(" + rows + "[1]/d:element[d:Key='HitHighlightedSummary']/d:Value)"));
+    EXPECT_EQ("true",
+              doc.Eval("string(" + rows + "[1]/d:element[d:Key='Description']/d:Value/@m:null)"));
+    EXPECT_EQ("3", doc.Eval("string(//d:RelevantResults/d:RowCount)"));
+    EXPECT_EQ("Edm.Int32", doc.Eval("string(//d:RelevantResults/d:TotalRows/@m:type)"));
+    EXPECT_EQ("4", doc.Eval("string(//d:TotalRowsIncludingDuplicates)"));
+    EXPECT_EQ("FileType", doc.Eval("string(//d:Refiners/d:element/d:Name)"));
+    EXPECT_EQ("12",
+              doc.Eval("string(//d:Refiners/d:element/d:Entries/d:element/d:RefinementCount)"));
+    EXPECT_EQ(
+        "\"\xC7\x82\xC7\x82"
+        "646f6378\"",
+        doc.Eval("string(//d:Entries/d:element/d:RefinementToken)"));
+  }
+}
+
+TEST_F(HandleSearchQueryTest, XmlErrorBody) {
+  HttpResponse response = Get("/q?querytext=%27%27", "application/xml");
+  EXPECT_EQ(400, response.status);
+  EXPECT_EQ("application/xml;charset=utf-8", response.content_type);
+  XmlDoc doc(response.body);
+  ASSERT_TRUE(doc.ok()) << response.body;
+  EXPECT_EQ("-1, Microsoft.Office.Server.Search.REST.SearchServiceException",
+            doc.Eval("string(/m:error/m:code)"));
+  EXPECT_NE(std::string::npos, doc.Eval("string(/m:error/m:message)").find("querytext"));
+}
+
+TEST_F(HandleSearchQueryTest, RefinersTrimAndTemplatesReachTheSearcher) {
+  HttpResponse response =
+      Get("/q?querytext='budget'&refiners='FileType,Write(discretize=manual/2013-01-01/2014-01-01)'"
+          "&refinementfilters=%27and(FileType:equals(%22docx%22),Size:range(0,max,from=GT))%27"
+          "&trimduplicates=False&enablesorting=false&querytemplate='{SearchTerms} kind:email'"
+          "&hiddenconstraints='custodian:alice'",
+          "application/json;odata=nometadata");
+  ASSERT_EQ(200, response.status) << response.body;
+  ASSERT_EQ(2u, last_.refiners.size());
+  EXPECT_EQ("Write", last_.refiners[1].name);
+  EXPECT_EQ(2u, last_.refiners[1].thresholds.size());
+  ASSERT_EQ(1u, last_.refinement_filters.size());
+  EXPECT_EQ("and(FileType:equals(\"docx\"),Size:range(0,max,from=GT))",
+            last_.refinement_filters[0]);
+  EXPECT_FALSE(last_.trim_duplicates);
+  EXPECT_FALSE(last_.enable_sorting);
+  EXPECT_EQ("((budget) kind:email) (custodian:alice)", last_.query_text);
+  const json refiners = json::parse(response.body)["PrimaryQueryResult"]["RefinementResults"];
+  EXPECT_EQ("FileType", refiners["Refiners"][0]["Name"]);
+  EXPECT_EQ("12", refiners["Refiners"][0]["Entries"][0]["RefinementCount"]);
+  EXPECT_EQ(
+      3,
+      json::parse(
+          response.body)["PrimaryQueryResult"]["RelevantResults"]["TotalRowsIncludingDuplicates"]);
+}
+
+TEST_F(HandleSearchQueryTest, BadRefinersAndFiltersAre400) {
+  for (const char* target : {"/q?querytext='a'&refiners='Nope'",
+                             "/q?querytext='a'&refinementfilters='FileType:equals(%22x%22'",
+                             "/q?querytext='a'&trimduplicates=maybe"}) {
+    HttpResponse response = Get(target, "application/json;odata=nometadata");
+    EXPECT_EQ(400, response.status) << target;
+    EXPECT_TRUE(json::parse(response.body).contains("odata.error")) << target;
   }
 }
 
