@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/time_util.h"
+
 namespace docket {
 
 struct SortSpec {
@@ -27,6 +29,9 @@ struct SearchRequest {
   // Diacritics the query carries must be in the text ("résumé" no longer finds "resume").
   // Default: false, diacritic-insensitive like SharePoint (storage/text_analyzer.h).
   bool accent_sensitive = false;
+  // "Now" for the relative date words of KQL (today, "this week", "last month", ...), so tests
+  // and `docket serve --now` can fix the clock; 0 means the system clock. Default: 0
+  UtcMillis now = 0;
 };
 
 }  // namespace docket

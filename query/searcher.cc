@@ -122,6 +122,7 @@ Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) 
   KqlPlanOptions plan;
   plan.enable_stemming = request.enable_stemming;
   plan.accent_sensitive = request.accent_sensitive;
+  plan.now = request.now;
   KqlToXapian planner(PropertyMap::Default(), analyzer, plan);
   planner.set_database(&db);
   Xapian::Query query;

@@ -53,9 +53,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     return searcher.error().WithContext("opening index " + options.index_dir.string());
   }
   Searcher* raw = searcher->get();
-  DOCKET_ASSIGN_OR_RETURN(
-      std::unique_ptr<Server> server,
-      Start(options, [raw](const SearchRequest& request) { return raw->Search(request); }));
+  DOCKET_ASSIGN_OR_RETURN(std::unique_ptr<Server> server,
+                          Start(options, [raw, now = options.now](const SearchRequest& request) {
+                            if (now == 0) {
+                              return raw->Search(request);
+                            }
+                            SearchRequest fixed = request;
+                            fixed.now = now;
+                            return raw->Search(fixed);
+                          }));
   server->searcher_ = std::move(*searcher);
   return server;
 }
