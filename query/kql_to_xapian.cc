@@ -518,26 +518,37 @@ struct KqlToXapian::Impl {
   // ---- NEAR / ONEAR ----
 
   // One operand of a NEAR: its tokens' queries in order, and, when it has several tokens (a
-  // phrase, a CJK word), the phrase query that keeps them adjacent.
+  // phrase, a CJK word), the phrase query that keeps them adjacent. `loose`: a prefix that
+  // cannot take part in the window (no database to expand it against, see below).
   struct NearOperand {
     std::vector<Xapian::Query> terms;
-    std::optional<Xapian::Query> phrase;
+    std::vector<Xapian::Query> extra;  // required alongside the window: phrase, loose prefix
   };
 
   NearOperand Operand(const KqlNode& node) const {
+    position = node.position;
     NearOperand out;
     std::vector<AnalyzedToken> tokens = analyzer.Tokenize(node.text);
     for (size_t i = 0; i < tokens.size(); ++i) {
       std::string term = TokenTerm(tokens[i], {});
       if (i + 1 == tokens.size() && node.prefix) {
-        // OP_NEAR takes an OR of terms but not OP_WILDCARD (Xapian 1.4): expand it here.
-        out.terms.push_back(db != nullptr ? ExpandedWildcard(term) : Wildcard(term));
+        // OP_NEAR takes an OR of terms but not OP_WILDCARD (Xapian 1.4): expand it here. With
+        // no database (query descriptions only) the prefix is required outside the window.
+        if (db != nullptr) {
+          out.terms.push_back(ExpandedWildcard(term));
+        } else {
+          out.extra.push_back(Wildcard(term));
+        }
       } else {
         out.terms.emplace_back(term);
       }
     }
     if (tokens.size() > 1) {
-      out.phrase = AnalysedText(node.text, node.prefix, {}, /*quoted=*/true);
+      std::optional<Xapian::Query> phrase =
+          AnalysedText(node.text, node.prefix, {}, /*quoted=*/true);
+      if (phrase) {
+        out.extra.push_back(*phrase);
+      }
     }
     return out;
   }
@@ -560,26 +571,29 @@ struct KqlToXapian::Impl {
                                                                                 : left;
       NearOperand a = Operand(left_term);
       NearOperand b = Operand(current->children[1]);
+      std::vector<Xapian::Query> parts;
       std::vector<Xapian::Query> window = a.terms;
       window.insert(window.end(), b.terms.begin(), b.terms.end());
-      if (a.terms.empty() || b.terms.empty()) {
-        // A side of only punctuation constrains nothing: the other side alone.
-        if (!window.empty()) {
-          const NearOperand& side = a.terms.empty() ? b : a;
-          pairs.push_back(side.phrase ? *side.phrase : side.terms.front());
-        }
+      const bool empty_term = std::any_of(window.begin(), window.end(),
+                                          [](const Xapian::Query& q) { return q.empty(); });
+      if (empty_term) {
+        parts.push_back(Xapian::Query::MatchNothing);  // a prefix that matches no word
+      } else if (a.terms.empty() || b.terms.empty()) {
+        // A side of only punctuation (or a bare prefix without a database) has no position
+        // to be near: what remains is required on its own.
+        parts = window;
       } else {
         const auto op = current->type == KqlNodeType::kOnear ? Xapian::Query::OP_PHRASE
                                                              : Xapian::Query::OP_NEAR;
         const auto size = static_cast<Xapian::termcount>(current->distance) +
                           static_cast<Xapian::termcount>(window.size());
-        pairs.emplace_back(op, window.begin(), window.end(), size);
-        for (const NearOperand* side : {&a, &b}) {
-          if (side->phrase) {
-            pairs.push_back(*side->phrase);
-          }
-        }
+        parts.emplace_back(op, window.begin(), window.end(), size);
       }
+      if (!empty_term) {
+        parts.insert(parts.end(), a.extra.begin(), a.extra.end());
+        parts.insert(parts.end(), b.extra.begin(), b.extra.end());
+      }
+      pairs.insert(pairs.begin(), parts.begin(), parts.end());  // left to right when read
       current = &left;
     }
     if (pairs.empty()) {
@@ -588,7 +602,6 @@ struct KqlToXapian::Impl {
     if (pairs.size() == 1) {
       return Built{pairs.front()};
     }
-    std::reverse(pairs.begin(), pairs.end());  // left to right, for a readable description
     return Built{Xapian::Query(Xapian::Query::OP_AND, pairs.begin(), pairs.end())};
   }
 
