@@ -4,8 +4,9 @@
  *
  *    docket ingest    --index DIR [--custodian NAME] [--commit-every N] PATH...
  *    docket search    --index DIR [--start N] [--limit N] [--sort PROP:asc|desc]
- *                     [--stemming on|off] [--accents insensitive|sensitive] QUERY...
- *    docket serve     --index DIR [--listen HOST:PORT]
+ *                     [--stemming on|off] [--accents insensitive|sensitive]
+ *                     [--now YYYY-MM-DDThh:mm:ssZ] QUERY...
+ *    docket serve     --index DIR [--listen HOST:PORT] [--now YYYY-MM-DDThh:mm:ssZ]
  *    docket unindexed --index DIR [--format text|csv]
  *    docket directory import --index DIR FILE.csv
  *  Exit codes: 0 success, 1 the command failed (message on stderr), 2 usage error.
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "common/time_util.h"
 #include "indexer/ingest_pipeline.h"
 #include "indexer/unindexed_log.h"
 #include "query/searcher.h"
@@ -40,8 +42,9 @@ constexpr const char* kUsage =
     "  ingest    --index DIR [--custodian NAME] [--commit-every N] PATH...\n"
     "            archives, folders, mailboxes, LcsLog dump folders or single files\n"
     "  search    --index DIR [--start N] [--limit N] [--sort Prop:ascending]\n"
-    "            [--stemming on|off] [--accents insensitive|sensitive] QUERY\n"
+    "            [--stemming on|off] [--accents insensitive|sensitive] [--now TIME] QUERY\n"
     "  serve     --index DIR [--listen 127.0.0.1:8080]    SharePoint search REST + web page\n"
+    "            [--now 2024-06-12T10:00:00Z]   the clock of KQL's today, \"this week\", ...\n"
     "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n"
     "  directory import --index DIR FILE.csv\n"
     "            identities (DisplayName,SmtpAddress,SipAddress): SIP and SMTP of one person\n";
@@ -194,6 +197,20 @@ std::string Highlight(std::string summary, bool tty) {
   return summary;
 }
 
+// --now: the clock KQL's relative dates use (default: the system clock). False on a bad value.
+bool ParseNow(const Args& args, UtcMillis* now) {
+  const std::string text = args.Get("now");
+  if (text.empty()) {
+    return true;
+  }
+  Result<ParsedUtc> parsed = ParseUtc(text);
+  if (!parsed.ok()) {
+    return false;
+  }
+  *now = parsed->millis;
+  return true;
+}
+
 int RunSearch(const Args& args) {
   const std::string index = args.Get("index");
   if (index.empty() || args.positional.empty()) {
@@ -215,6 +232,9 @@ int RunSearch(const Args& args) {
   }
   request.enable_stemming = stemming == "on";
   request.accent_sensitive = accents == "sensitive";
+  if (!ParseNow(args, &request.now)) {
+    return UsageError("--now takes a UTC time like 2024-06-12T10:00:00Z");
+  }
   if (const std::string sort = args.Get("sort"); !sort.empty()) {
     const size_t colon = sort.find(':');
     const std::string direction =
@@ -343,6 +363,9 @@ int RunServe(const Args& args) {
   ServerOptions options;
   options.index_dir = index;
   options.listen = args.Get("listen", "127.0.0.1:8080");
+  if (!ParseNow(args, &options.now)) {
+    return UsageError("--now takes a UTC time like 2024-06-12T10:00:00Z");
+  }
   const Status status = RunServer(
       options, [](const std::string& url) { std::cout << "listening on " << url << std::endl; });
   return status.ok() ? 0 : Fail(status);
@@ -363,8 +386,8 @@ int Main(int argc, char** argv) {
   };
   const std::map<std::string, Command> commands = {
       {"ingest", {{"index", "custodian", "commit-every"}, RunIngest}},
-      {"search", {{"index", "start", "limit", "sort", "stemming", "accents"}, RunSearch}},
-      {"serve", {{"index", "listen"}, RunServe}},
+      {"search", {{"index", "start", "limit", "sort", "stemming", "accents", "now"}, RunSearch}},
+      {"serve", {{"index", "listen", "now"}, RunServe}},
       {"unindexed", {{"index", "format"}, RunUnindexed}},
       {"directory", {{"index"}, RunDirectory}},
   };

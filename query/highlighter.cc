@@ -120,6 +120,10 @@ void Collect(const KqlNode& node, bool text_field, TextAnalyzer& analyzer, Highl
       return;
     case KqlNodeType::kAnd:
     case KqlNodeType::kOr:
+    case KqlNodeType::kNear:
+    case KqlNodeType::kOnear:
+    case KqlNodeType::kWords:
+    case KqlNodeType::kXrank:
       for (const KqlNode& child : node.children) {
         Collect(child, text_field, analyzer, out);
       }

@@ -3,6 +3,10 @@
  */
 #include "query/kql_ast.h"
 
+#include <charconv>
+#include <string>
+#include <utility>
+
 namespace docket {
 
 std::string_view KqlOpSpelling(KqlOp op) {
@@ -35,10 +39,17 @@ KqlNode MakeKqlNode(KqlNodeType type, size_t position, std::string text) {
 
 namespace {
 
+void AppendNumber(double value, std::string* out) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out->append(buffer, ec == std::errc() ? end : buffer);
+}
+
 void Print(const KqlNode& node, std::string* out) {
-  auto list = [&](std::string_view name) {
+  auto list = [&](std::string_view name, std::string_view head = {}) {
     out->append(name);
     out->push_back('(');
+    out->append(head);
     for (size_t i = 0; i < node.children.size(); ++i) {
       if (i > 0) {
         out->append(", ");
@@ -82,6 +93,34 @@ void Print(const KqlNode& node, std::string* out) {
       }
       out->push_back(')');
       return;
+    case KqlNodeType::kNear:
+    case KqlNodeType::kOnear:
+      list(node.type == KqlNodeType::kNear ? "NEAR" : "ONEAR",
+           std::to_string(node.distance) + ", ");
+      return;
+    case KqlNodeType::kWords:
+      list("WORDS");
+      return;
+    case KqlNodeType::kXrank: {
+      std::string head;
+      const KqlXrankParams& p = node.xrank;
+      for (auto [name, value] : {std::pair<const char*, double>{"cb", p.cb},
+                                 {"nb", p.nb},
+                                 {"rb", p.rb},
+                                 {"pb", p.pb},
+                                 {"avgb", p.avgb},
+                                 {"stdb", p.stdb},
+                                 {"n", static_cast<double>(p.n)}}) {
+        if (value != 0) {
+          head += name;
+          head += '=';
+          AppendNumber(value, &head);
+          head += ", ";
+        }
+      }
+      list("XRANK", head);
+      return;
+    }
     case KqlNodeType::kRange:
       out->append("RANGE(");
       out->append(node.text);

@@ -23,10 +23,22 @@ bool StartsWith(std::string_view text, size_t pos, std::string_view what) {
   return text.substr(pos, what.size()) == what;
 }
 
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// UTF-8 code points (bytes that do not continue a sequence); invalid bytes count as one each.
+size_t CountChars(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) {
+    n += IsContinuationByte(c) ? 0 : 1;
+  }
+  return n;
+}
+
 class Lexer {
  public:
-  Lexer(std::string_view text, std::vector<KqlToken>* tokens, KqlSyntaxError* error)
-      : text_(text), tokens_(tokens), error_(error) {}
+  Lexer(std::string_view text, const KqlLexOptions& options, std::vector<KqlToken>* tokens,
+        KqlSyntaxError* error)
+      : text_(text), options_(options), tokens_(tokens), error_(error) {}
 
   bool Run() {
     bool space = false;
@@ -258,8 +270,46 @@ class Lexer {
         prefix = true;
       }
     }
+    // NEAR(n=3), ONEAR(3), XRANK(cb=100, nb=0.5): the parameters touch the keyword (§2.8).
+    std::string params;
+    size_t params_begin = 0;
+    const bool has_params = (kind == KqlTokenKind::kNear || kind == KqlTokenKind::kOnear ||
+                             kind == KqlTokenKind::kXrank) &&
+                            pos_ < text_.size() && text_[pos_] == '(';
+    if (has_params) {
+      params_begin = pos_ + 1;
+      size_t close = params_begin;
+      while (close < text_.size() && text_[close] != ')') {
+        if (text_[close] == '(' || QuoteAt(close) > 0) {
+          return Fail(close, "the parameters of " + word + "(...) are numbers, like " + word +
+                                 (kind == KqlTokenKind::kXrank ? "(cb=100)" : "(n=3)"));
+        }
+        if (!CheckAllowed(close)) {
+          return false;
+        }
+        ++close;
+      }
+      if (close >= text_.size()) {
+        return Fail(pos_, "unbalanced parenthesis after " + word);
+      }
+      params = std::string(text_.substr(params_begin, close - params_begin));
+      pos_ = close + 1;
+      end = pos_;
+    }
     KqlToken& token = Push(kind, begin, end, std::move(word), space);
     token.prefix = prefix;
+    token.has_params = has_params;
+    token.params = std::move(params);
+    token.params_begin = params_begin;
+    return true;
+  }
+
+  // A restriction's value longer than options_.max_value_chars is an error (§2.1).
+  bool CheckValueLength(size_t begin, std::string_view value) {
+    if (CountChars(value) > options_.max_value_chars) {
+      return Fail(begin, "the value of a property restriction is longer than " +
+                             std::to_string(options_.max_value_chars) + " characters");
+    }
     return true;
   }
 
@@ -286,7 +336,8 @@ class Lexer {
     prop.op = op;
     pos_ = value_begin;
     if (QuoteAt(pos_) > 0) {
-      return LexPhrase(/*space=*/false, /*is_value=*/true);
+      return LexPhrase(/*space=*/false, /*is_value=*/true) &&
+             CheckValueLength(value_begin, tokens_->back().text);
     }
     if (text_[pos_] == '(') {
       Push(KqlTokenKind::kLParen, pos_, pos_ + 1, {}, false).is_value = true;
@@ -307,10 +358,11 @@ class Lexer {
     token.prefix = prefix;
     token.is_value = true;
     pos_ = end;
-    return true;
+    return CheckValueLength(value_begin, token.text);
   }
 
   std::string_view text_;
+  const KqlLexOptions& options_;
   std::vector<KqlToken>* tokens_;
   KqlSyntaxError* error_;
   size_t pos_ = 0;
@@ -321,12 +373,16 @@ class Lexer {
 bool LexKql(std::string_view text, const KqlLexOptions& options, std::vector<KqlToken>* tokens,
             KqlSyntaxError* error) {
   tokens->clear();
-  if (text.size() > options.max_query_bytes) {
-    error->position = options.max_query_bytes;
-    error->message = "query is longer than " + std::to_string(options.max_query_bytes) + " bytes";
-    return false;
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!IsContinuationByte(text[i]) && ++chars > options.max_query_chars) {
+      error->position = i;
+      error->message = "the query is longer than " + std::to_string(options.max_query_chars) +
+                       " characters; split it into several searches";
+      return false;
+    }
   }
-  return Lexer(text, tokens, error).Run();
+  return Lexer(text, options, tokens, error).Run();
 }
 
 }  // namespace docket

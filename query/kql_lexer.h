@@ -27,10 +27,10 @@ enum class KqlTokenKind {
   kAnd,  // the upper-case keywords are operators only as whole words
   kOr,
   kNot,
-  kNear,  // reserved: NEAR / ONEAR / XRANK, not supported yet
-  kOnear,
+  kNear,   // NEAR, ONEAR, XRANK; with "(...)" touching the keyword, `params` holds what is
+  kOnear,  // between the parentheses ("n=3", "cb=100, nb=0.5") and `has_params` is set
   kXrank,
-  kFunction,  // reserved: WORDS( ALL( ANY( NONE( (text = the name; the '(' is the next token)
+  kFunction,  // WORDS( ALL( ANY( NONE( (text = the name; the '(' is the next token)
   kPlus,      // '+' touching its operand
   kMinus,     // '-' touching its operand
   kEnd,
@@ -45,6 +45,9 @@ struct KqlToken {
   KqlOp op = KqlOp::kContains;  // kProperty only
   bool space_before = false;    // white space separates it from the previous token
   bool is_value = false;        // kWord/kPhrase/kLParen right after a kProperty
+  bool has_params = false;      // kNear/kOnear/kXrank written with "(...)"
+  std::string params;           // the text between those parentheses
+  size_t params_begin = 0;      // its byte offset in the query text
 };
 
 /// Where a syntax error was found and what it is; also rendered as the Status message
@@ -56,13 +59,17 @@ struct KqlSyntaxError {
 };
 
 struct KqlLexOptions {
-  // Longest query text accepted, in bytes. SharePoint's REST default is 4,096 characters and
-  // eDiscovery raises it to 20,480 (sharepoint-search.md §2.1). Default: 20480
-  size_t max_query_bytes = 20480;
+  // Longest query text accepted, in characters (UTF-8 code points). SharePoint's REST default
+  // is 4,096 characters; eDiscovery can raise it to 20,480 (sharepoint-search.md §2.1).
+  // Default: 4096
+  size_t max_query_chars = 4096;
+  // Longest value of one property restriction, in characters (§2.1). Default: 2048
+  size_t max_value_chars = 2048;
 };
 
 /// Splits `text` into tokens ending with kEnd. Smart quotes count as '"'. Control characters,
-/// LRM/RLM marks, unbalanced quotes and a property with no value are errors.
+/// LRM/RLM marks, unbalanced quotes, a property with no value, an overlong query or value, and
+/// a query of nothing but operators ("AND", "+ -") are errors.
 bool LexKql(std::string_view text, const KqlLexOptions& options, std::vector<KqlToken>* tokens,
             KqlSyntaxError* error);
 

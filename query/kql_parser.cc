@@ -1,15 +1,16 @@
 /** @file
  *  @brief Recursive-descent KQL parser over the lexer's tokens.
  *
- *  Precedence, loosest first (sharepoint-search.md §2.7): OR, AND (explicit or implicit), the
- *  prefix operators NOT + -, then parentheses / restrictions / words. NEAR and XRANK will slot in
- *  between AND and the prefix operators and above OR respectively.
+ *  Precedence, loosest first (sharepoint-search.md §2.7): XRANK, OR, AND (explicit or implicit),
+ *  the prefix operators NOT + -, NEAR/ONEAR, then parentheses / restrictions / WORDS(...) / words.
  *
  *  Every recursion goes through ParseUnary, which counts depth, so hostile input ("((((...",
  *  "NOT NOT NOT ...") fails with a message instead of overflowing the stack.
  */
 #include "query/kql_parser.h"
 
+#include <charconv>
+#include <cmath>
 #include <utility>
 
 namespace docket {
@@ -17,14 +18,17 @@ namespace {
 
 class Parser {
  public:
-  Parser(const std::vector<KqlToken>& tokens, int max_depth, KqlSyntaxError* error)
-      : tokens_(tokens), max_depth_(max_depth), error_(error) {}
+  Parser(const std::vector<KqlToken>& tokens, const KqlParseOptions& options, KqlSyntaxError* error)
+      : tokens_(tokens),
+        max_depth_(options.max_depth),
+        max_terms_(options.max_terms),
+        error_(error) {}
 
   bool ParseQuery(KqlNode* out) {
     if (Peek().kind == KqlTokenKind::kEnd) {
       return Fail(0, "empty query");
     }
-    if (!ParseOr(out)) {
+    if (!ParseXrank(out)) {
       return false;
     }
     if (Peek().kind == KqlTokenKind::kRParen) {
@@ -33,7 +37,19 @@ class Parser {
     if (Peek().kind != KqlTokenKind::kEnd) {
       return Fail(Peek().begin, "unexpected text");
     }
-    return true;
+    // "+", "- +": a query of nothing but operators is invalid (§2.1), though "a - b" has a
+    // '-' term that the planner ignores.
+    for (const KqlToken& token : tokens_) {
+      if (token.kind == KqlTokenKind::kWord &&
+          (token.prefix || token.text.find_first_not_of("+-") != std::string::npos)) {
+        return true;
+      }
+      if (token.kind == KqlTokenKind::kPhrase || token.kind == KqlTokenKind::kProperty ||
+          token.kind == KqlTokenKind::kFunction) {
+        return true;
+      }
+    }
+    return Fail(0, "the query has only operators and no term to search for");
   }
 
  private:
@@ -73,12 +89,12 @@ class Parser {
       case KqlTokenKind::kNot:
       case KqlTokenKind::kPlus:
       case KqlTokenKind::kMinus:
-      // Reserved operators reach ParsePrimary, which says they are not supported yet.
+      // A NEAR with nothing on its left reaches ParsePrimary, which says so.
       case KqlTokenKind::kNear:
       case KqlTokenKind::kOnear:
-      case KqlTokenKind::kXrank:
       case KqlTokenKind::kFunction:
         return true;
+      case KqlTokenKind::kXrank:
       case KqlTokenKind::kRParen:
       case KqlTokenKind::kAnd:
       case KqlTokenKind::kOr:
@@ -95,6 +111,121 @@ class Parser {
     KqlNode node = MakeKqlNode(type, operands.front().position);
     node.children = std::move(operands);
     return node;
+  }
+
+  // xrank = or_expr { "XRANK" "(" params ")" or_expr }, left-associative: several XRANKs on one
+  // level add up. The rank side may not hold another XRANK (§2.6).
+  bool ParseXrank(KqlNode* out) {
+    if (Peek().kind == KqlTokenKind::kXrank) {
+      return Fail(Peek().begin, "XRANK needs a query on its left: <match> XRANK(cb=100) <rank>");
+    }
+    if (!ParseOr(out)) {
+      return false;
+    }
+    while (Peek().kind == KqlTokenKind::kXrank) {
+      const KqlToken& op = Next();
+      KqlNode node = MakeKqlNode(KqlNodeType::kXrank, out->position);
+      if (!ParseXrankParams(op, &node.xrank)) {
+        return false;
+      }
+      if (!StartsOperand(Peek())) {
+        return Fail(op.begin, "XRANK needs a query on its right: <match> XRANK(cb=100) <rank>");
+      }
+      node.children.push_back(std::move(*out));
+      node.children.emplace_back();
+      if (!ParseOr(&node.children.back())) {
+        return false;
+      }
+      if (const KqlNode* nested = FindXrank(node.children.back())) {
+        return Fail(nested->position,
+                    "XRANK is not allowed in the rank expression of another XRANK; nest it in "
+                    "the match expression instead: (a XRANK(cb=1) b) XRANK(cb=2) c");
+      }
+      *out = std::move(node);
+    }
+    return true;
+  }
+
+  static const KqlNode* FindXrank(const KqlNode& node) {
+    if (node.type == KqlNodeType::kXrank) {
+      return &node;
+    }
+    for (const KqlNode& child : node.children) {
+      if (const KqlNode* found = FindXrank(child)) {
+        return found;
+      }
+    }
+    return nullptr;
+  }
+
+  // "cb=100, nb=0.5, n=20": at least one boost other than n (§2.6).
+  bool ParseXrankParams(const KqlToken& op, KqlXrankParams* params) {
+    if (!op.has_params) {
+      return Fail(op.begin, "XRANK needs a boost, like XRANK(cb=100)");
+    }
+    std::string_view text = op.params;
+    size_t offset = 0;
+    bool boost = false;
+    while (offset <= text.size()) {
+      size_t comma = text.find(',', offset);
+      if (comma == std::string_view::npos) {
+        comma = text.size();
+      }
+      std::string_view item = Trim(text.substr(offset, comma - offset));
+      const size_t position = op.params_begin + offset;
+      size_t eq = item.find('=');
+      if (eq == std::string_view::npos) {
+        return Fail(position,
+                    "XRANK parameter '" + std::string(item) + "' needs a value, like cb=100");
+      }
+      std::string name(Trim(item.substr(0, eq)));
+      for (char& c : name) {
+        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      }
+      std::string_view number = Trim(item.substr(eq + 1));
+      double value = 0;
+      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+      if (number.empty() || ec != std::errc() || end != number.data() + number.size() ||
+          !std::isfinite(value)) {
+        return Fail(position, "XRANK parameter '" + name + "' needs a number, not '" +
+                                  std::string(number) + "'");
+      }
+      double* slot = name == "cb"     ? &params->cb
+                     : name == "nb"   ? &params->nb
+                     : name == "rb"   ? &params->rb
+                     : name == "pb"   ? &params->pb
+                     : name == "avgb" ? &params->avgb
+                     : name == "stdb" ? &params->stdb
+                                      : nullptr;
+      if (slot != nullptr) {
+        *slot = value;
+        boost = boost || value != 0;
+      } else if (name == "n") {
+        if (value < 0 || value > 1e9 || value != std::floor(value)) {
+          return Fail(position, "XRANK parameter n needs a whole number of results, not '" +
+                                    std::string(number) + "'");
+        }
+        params->n = static_cast<int>(value);
+      } else {
+        return Fail(position,
+                    "XRANK parameter '" + name + "' is not one of cb, nb, rb, pb, avgb, stdb, n");
+      }
+      offset = comma + 1;
+    }
+    if (!boost) {
+      return Fail(op.begin, "XRANK needs a boost other than n, like XRANK(cb=100)");
+    }
+    return true;
+  }
+
+  static std::string_view Trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+      text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+      text.remove_suffix(1);
+    }
+    return text;
   }
 
   // or_expr = and_expr { "OR" and_expr }
@@ -192,8 +323,153 @@ class Parser {
         Next();
         return ParseUnary(out);
       default:
-        return ParsePrimary(out);
+        return ParseProximity(out);
     }
+  }
+
+  static bool IsNearOperand(const KqlNode& node) {
+    return (node.type == KqlNodeType::kTerm || node.type == KqlNodeType::kPhrase) &&
+           !node.text.empty();
+  }
+
+  // prox = primary { ( "NEAR" | "ONEAR" ) [ "(" ["n" "="] int ")" ] primary }, on terms and
+  // phrases only (§2.6); a chain nests to the left and applies pairwise.
+  bool ParseProximity(KqlNode* out) {
+    if (!ParsePrimary(out)) {
+      return false;
+    }
+    while (Peek().kind == KqlTokenKind::kNear || Peek().kind == KqlTokenKind::kOnear) {
+      const KqlToken& op = Next();
+      if (!IsNearOperand(*out) && out->type != KqlNodeType::kNear &&
+          out->type != KqlNodeType::kOnear) {
+        return Fail(op.begin,
+                    op.text + " needs a term or phrase on its left, not " + Describe(*out));
+      }
+      KqlNode node = MakeKqlNode(
+          op.kind == KqlTokenKind::kNear ? KqlNodeType::kNear : KqlNodeType::kOnear, out->position);
+      if (op.has_params && !ParseNearDistance(op, &node.distance)) {
+        return false;
+      }
+      const KqlToken& next = Peek();
+      if (next.kind != KqlTokenKind::kWord && next.kind != KqlTokenKind::kPhrase) {
+        return Fail(op.begin, op.text + " needs a term or phrase on both sides");
+      }
+      node.children.push_back(std::move(*out));
+      node.children.emplace_back();
+      if (!ParsePrimary(&node.children.back())) {
+        return false;
+      }
+      if (!IsNearOperand(node.children.back())) {
+        return Fail(next.begin, op.text + " needs a term or phrase on both sides");
+      }
+      *out = std::move(node);
+    }
+    return true;
+  }
+
+  static std::string Describe(const KqlNode& node) {
+    switch (node.type) {
+      case KqlNodeType::kMatchAll:
+        return "'*'";
+      case KqlNodeType::kProperty:
+        return "a property restriction (NEAR works on free text only)";
+      default:
+        return "an expression";
+    }
+  }
+
+  // "n=3" or "3".
+  bool ParseNearDistance(const KqlToken& op, int* distance) {
+    std::string_view text = Trim(op.params);
+    if (text.size() >= 1 && (text[0] == 'n' || text[0] == 'N')) {
+      text = Trim(text.substr(1));
+      if (text.empty() || text[0] != '=') {
+        return Fail(op.params_begin, op.text + "(...) takes a distance, like " + op.text +
+                                         "(n=3) or " + op.text + "(3)");
+      }
+      text = Trim(text.substr(1));
+    }
+    int value = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0 ||
+        value > kKqlMaxNearDistance) {
+      return Fail(op.params_begin, op.text + "(...) takes a distance from 0 to " +
+                                       std::to_string(kKqlMaxNearDistance) + " words, like " +
+                                       op.text + "(n=3)");
+    }
+    *distance = value;
+    return true;
+  }
+
+  // words = WORDS "(" value { "," value } ")"; setop = (ALL|ANY|NONE) "(" value { value } ")".
+  // Values are separated by commas and/or white space in all four.
+  bool ParseFunction(KqlNode* out) {
+    const KqlToken& name = Next();
+    const KqlToken& open = Next();  // the lexer made sure '(' follows
+    std::vector<KqlNode> values;
+    while (Peek().kind != KqlTokenKind::kRParen) {
+      const KqlToken& token = Peek();
+      if (token.kind == KqlTokenKind::kEnd) {
+        return Fail(open.begin, "unbalanced parenthesis");
+      }
+      if (token.kind == KqlTokenKind::kPhrase) {
+        values.push_back(MakeKqlNode(KqlNodeType::kPhrase, token.begin, token.text));
+        values.back().prefix = token.prefix;
+      } else if (token.kind == KqlTokenKind::kWord) {
+        // "a,b" and "a," are one word to the lexer.
+        size_t start = 0;
+        while (start <= token.text.size()) {
+          size_t comma = token.text.find(',', start);
+          if (comma == std::string::npos) {
+            comma = token.text.size();
+          }
+          std::string piece = token.text.substr(start, comma - start);
+          bool prefix = comma == token.text.size() && token.prefix;
+          while (!piece.empty() && piece.back() == '*') {
+            piece.pop_back();
+            prefix = true;
+          }
+          if (!piece.empty()) {
+            values.push_back(MakeKqlNode(KqlNodeType::kTerm, token.begin + start, piece));
+            values.back().prefix = prefix;
+          }
+          start = comma + 1;
+        }
+      } else {
+        return Fail(token.begin, name.text + "(...) takes terms and phrases only");
+      }
+      Next();
+      if (!CountTerm(token.begin)) {
+        return false;
+      }
+    }
+    Next();
+    if (values.empty()) {
+      return Fail(name.begin, name.text + "(...) needs at least one term");
+    }
+    if (name.text == "WORDS") {
+      *out = MakeKqlNode(KqlNodeType::kWords, name.begin);
+      out->children = std::move(values);
+    } else if (name.text == "ALL") {
+      *out = Combine(KqlNodeType::kAnd, std::move(values));
+    } else {
+      *out = Combine(KqlNodeType::kOr, std::move(values));
+      if (name.text == "NONE") {
+        KqlNode negation = MakeKqlNode(KqlNodeType::kNot, name.begin);
+        negation.children.push_back(std::move(*out));
+        *out = std::move(negation);
+      }
+    }
+    return true;
+  }
+
+  // Counts one term or clause against max_terms_.
+  bool CountTerm(size_t position) {
+    if (++terms_ > max_terms_) {
+      return Fail(position, "the query has more than " + std::to_string(max_terms_) +
+                                " terms and clauses; split it into several searches");
+    }
+    return true;
   }
 
   bool ParseParenthesised(KqlNode* out) {
@@ -204,7 +480,7 @@ class Parser {
     if (Peek().kind == KqlTokenKind::kRParen) {
       return Fail(Peek().begin, "empty parentheses");
     }
-    if (!ParseOr(out)) {
+    if (!ParseXrank(out)) {
       return false;
     }
     if (Peek().kind != KqlTokenKind::kRParen) {
@@ -233,14 +509,14 @@ class Parser {
       case KqlTokenKind::kWord:
         Next();
         *out = WordNode(token);
-        return true;
+        return CountTerm(token.begin);
       case KqlTokenKind::kPhrase:
         Next();
         *out = MakeKqlNode(KqlNodeType::kPhrase, token.begin, token.text);
         out->prefix = token.prefix;
-        return true;
+        return CountTerm(token.begin);
       case KqlTokenKind::kProperty:
-        return ParseRestriction(out);
+        return CountTerm(token.begin) && ParseRestriction(out);
       case KqlTokenKind::kAnd:
         return Fail(token.begin, "operator AND has nothing on its left");
       case KqlTokenKind::kOr:
@@ -249,10 +525,11 @@ class Parser {
         return Fail(token.begin, "unbalanced parenthesis");
       case KqlTokenKind::kNear:
       case KqlTokenKind::kOnear:
+        return Fail(token.begin, token.text + " needs a term or phrase on both sides");
       case KqlTokenKind::kXrank:
-        return Fail(token.begin, "operator " + token.text + " is not supported yet");
+        return Fail(token.begin, "XRANK needs a query on its left: <match> XRANK(cb=100) <rank>");
       case KqlTokenKind::kFunction:
-        return Fail(token.begin, token.text + "(...) is not supported yet");
+        return ParseFunction(out);
       case KqlTokenKind::kNot:
       case KqlTokenKind::kPlus:
       case KqlTokenKind::kMinus:
@@ -303,9 +580,11 @@ class Parser {
 
   const std::vector<KqlToken>& tokens_;
   int max_depth_;
+  int max_terms_;
   KqlSyntaxError* error_;
   size_t index_ = 0;
   int depth_ = 0;
+  int terms_ = 0;
 };
 
 }  // namespace
@@ -319,7 +598,7 @@ Result<KqlNode> ParseKql(std::string_view text, const KqlParseOptions& options,
     return err->ToStatus();
   }
   KqlNode root;
-  Parser parser(tokens, options.max_depth, err);
+  Parser parser(tokens, options, err);
   if (!parser.ParseQuery(&root)) {
     return err->ToStatus();
   }

@@ -5,10 +5,19 @@
  *  a property exists or a date is valid is decided by the planner (kql_to_xapian.h), which
  *  reports such errors with the position stored in the node.
  *
- *  Supported now: terms, "phrases", trailing '*', '*' alone, AND/OR/NOT (upper case only),
- *  implicit AND, +x/-x, parentheses, property restrictions with : = <> < <= > >= and a..b,
- *  prop:(group), and the same-property-OR rule for adjacent restrictions (§2.4.3).
- *  NEAR/ONEAR/XRANK/WORDS/ALL/ANY/NONE are recognised and rejected as not supported yet.
+ *  All of §2: terms, "phrases", trailing '*', '*' alone, AND/OR/NOT (upper case only, NOT also
+ *  infix), implicit AND, +x/-x, parentheses, property restrictions with : = <> < <= > >= and
+ *  a..b, prop:(group), the same-property-OR rule for adjacent restrictions (§2.4.3),
+ *  NEAR/ONEAR with (n=k) or (k), WORDS(...), ALL/ANY/NONE(...) and XRANK(params).
+ *
+ *  Limits (all InvalidArgument "position N: ...", which the web layer answers with 400):
+ *    query length      4,096 characters (KqlLexOptions::max_query_chars, SharePoint's default)
+ *    restriction value 2,048 characters (KqlLexOptions::max_value_chars)
+ *    terms and clauses 256 (KqlParseOptions::max_terms: every term, phrase, '*' and restriction)
+ *    nesting depth     32 (KqlParseOptions::max_depth: parentheses and prefix operators)
+ *    NEAR distance     0..1000 (kKqlMaxNearDistance)
+ *  The planner adds one: a `word*` expanding to more than 10,000 index terms
+ *  (kql_to_xapian.h, kKqlMaxPrefixTerms).
  */
 #pragma once
 
@@ -20,11 +29,17 @@
 
 namespace docket {
 
+/// The largest k of NEAR(n=k) / ONEAR(n=k).
+inline constexpr int kKqlMaxNearDistance = 1000;
+
 struct KqlParseOptions {
   KqlLexOptions lex;
   // Deepest nesting of parentheses and prefix operators; deeper input is an error rather than
-  // a stack overflow. Default: 64
-  int max_depth = 64;
+  // a stack overflow. Default: 32
+  int max_depth = 32;
+  // Most terms, phrases, '*' and property restrictions in one query; bounds the planned query
+  // (and so the work of one search) whatever the text. Default: 256
+  int max_terms = 256;
 };
 
 /// Parses a KQL query. A malformed query (empty, unbalanced quotes or parentheses, dangling

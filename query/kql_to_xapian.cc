@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -81,18 +82,52 @@ struct KqlToXapian::Impl {
   const KqlPlanOptions& options;
   const Xapian::Database* db;
   std::vector<std::string> stem_languages;  // see KqlPlanOptions
+  // The first error found where a Status cannot be returned (Wildcard), and the position of
+  // the node being planned, for its message.
+  mutable Status error;
+  mutable size_t position = 0;
 
   // ---- free text and analysed property text ----
 
+  // A `word*` the user typed. Never silently truncated (a compliance search must not drop
+  // matching terms): more than kKqlMaxPrefixTerms terms is an error. With a database the
+  // terms are counted here, so the error is InvalidArgument with the position (400); Xapian's
+  // own limit stays as the backstop (WildcardError, which the searcher reports as
+  // ResourceExhausted).
   Xapian::Query Wildcard(const std::string& pattern) const {
-    // Unlimited expansion: a compliance search must not silently drop matching terms.
-    return Xapian::Query(Xapian::Query::OP_WILDCARD, pattern);
+    if (db != nullptr && error.ok()) {
+      Xapian::termcount count = 0;
+      for (auto it = db->allterms_begin(pattern); it != db->allterms_end(pattern); ++it) {
+        if (++count > kKqlMaxPrefixTerms) {
+          error = TooManyTerms(pattern);
+          return Xapian::Query::MatchNothing;
+        }
+      }
+    }
+    return Xapian::Query(Xapian::Query::OP_WILDCARD, pattern, kKqlMaxPrefixTerms,
+                         Xapian::Query::WILDCARD_LIMIT_ERROR);
+  }
+
+  Status TooManyTerms(const std::string& pattern) const {
+    size_t shown = 0;  // the pattern without an internal prefix such as "S" or "XFROM"
+    while (shown < pattern.size() && pattern[shown] >= 'A' && pattern[shown] <= 'Z') {
+      ++shown;
+    }
+    return ErrorAt(position, "'" + pattern.substr(shown) + "*' matches more than " +
+                                 std::to_string(kKqlMaxPrefixTerms) +
+                                 " different words; type more letters before the '*'");
   }
 
   // Every indexed term starting with `pattern`, as an OR (usable inside OP_PHRASE).
   Xapian::Query ExpandedWildcard(const std::string& pattern) const {
     std::vector<Xapian::Query> terms;
     for (auto it = db->allterms_begin(pattern); it != db->allterms_end(pattern); ++it) {
+      if (terms.size() >= kKqlMaxPrefixTerms) {
+        if (error.ok()) {
+          error = TooManyTerms(pattern);
+        }
+        return Xapian::Query::MatchNothing;
+      }
       terms.emplace_back(*it);
     }
     if (terms.empty()) {
@@ -429,7 +464,8 @@ struct KqlToXapian::Impl {
       // Every stored value is >= "\0"; an empty bound would also match absent values.
       return Xapian::Query(Xapian::Query::OP_VALUE_GE, info.slot, std::string(1, '\0'));
     }
-    return Wildcard(std::string(info.prefix));
+    // Not a typed prefix: "has a value" may span any number of terms, so no limit.
+    return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(info.prefix));
   }
 
   // `value` is a term, phrase, '*' or range directly after `prop<op>`.
@@ -466,6 +502,7 @@ struct KqlToXapian::Impl {
 
   // `field`: the property of an enclosing prop:( ... ) group, or nullptr for free text.
   Result<Built> Node(const KqlNode& node, const PropertyInfo* field) const {
+    position = node.position;
     switch (node.type) {
       case KqlNodeType::kTerm:
       case KqlNodeType::kPhrase: {
@@ -521,8 +558,150 @@ struct KqlToXapian::Impl {
         }
         return ErrorAt(node.position, "a range a..b needs a property");
       }
+      case KqlNodeType::kNear:
+      case KqlNodeType::kOnear:
+        if (field != nullptr) {
+          return ErrorAt(node.position,
+                         std::string(node.type == KqlNodeType::kNear ? "NEAR" : "ONEAR") +
+                             " works on free text only, not inside " + std::string(field->name) +
+                             ":(...)");
+        }
+        return Proximity(node);
+      case KqlNodeType::kWords: {
+        std::vector<Xapian::Query> parts;
+        for (const KqlNode& child : node.children) {
+          DOCKET_ASSIGN_OR_RETURN(Built b, Node(child, field));
+          if (!b.neutral) {
+            parts.push_back(b.query);
+          }
+        }
+        if (parts.empty()) {
+          return Neutral();
+        }
+        // Synonyms: the match set of OR, scored as if they were one term (§2.6).
+        return Built{Xapian::Query(Xapian::Query::OP_SYNONYM, parts.begin(), parts.end())};
+      }
+      case KqlNodeType::kXrank:
+        return Xrank(node, field);
     }
     return Status::Internal("unknown KQL node type");
+  }
+
+  // ---- NEAR / ONEAR ----
+
+  // One operand of a NEAR: its tokens' queries in order, and, when it has several tokens (a
+  // phrase, a CJK word), the phrase query that keeps them adjacent. `loose`: a prefix that
+  // cannot take part in the window (no database to expand it against, see below).
+  struct NearOperand {
+    std::vector<Xapian::Query> terms;
+    std::vector<Xapian::Query> extra;  // required alongside the window: phrase, loose prefix
+  };
+
+  NearOperand Operand(const KqlNode& node) const {
+    position = node.position;
+    NearOperand out;
+    std::vector<AnalyzedToken> tokens = analyzer.Tokenize(node.text);
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      std::string term = TokenTerm(tokens[i], {});
+      if (i + 1 == tokens.size() && node.prefix) {
+        // OP_NEAR takes an OR of terms but not OP_WILDCARD (Xapian 1.4): expand it here. With
+        // no database (query descriptions only) the prefix is required outside the window.
+        if (db != nullptr) {
+          out.terms.push_back(ExpandedWildcard(term));
+        } else {
+          out.extra.push_back(Wildcard(term));
+        }
+      } else {
+        out.terms.emplace_back(term);
+      }
+    }
+    if (tokens.size() > 1) {
+      std::optional<Xapian::Query> phrase =
+          AnalysedText(node.text, node.prefix, {}, /*quoted=*/true);
+      if (phrase) {
+        out.extra.push_back(*phrase);
+      }
+    }
+    return out;
+  }
+
+  // a NEAR(k) b: both within k intervening tokens, either order; ONEAR: a first. Xapian's
+  // window counts positions, so it is k + the number of terms. A chain (a NEAR b NEAR c) is
+  // nested to the left and applies pairwise: (a NEAR b) AND (b NEAR c).
+  //
+  // Approximation: Xapian 1.4 cannot nest OP_PHRASE inside OP_NEAR, so an operand of several
+  // tokens ("Swedish meatballs", a CJK word) joins the window token by token and its phrase
+  // is required separately (AND): the phrase could in theory be satisfied by a different
+  // occurrence than the one inside the window.
+  Result<Built> Proximity(const KqlNode& node) const {
+    std::vector<Xapian::Query> pairs;
+    const KqlNode* current = &node;
+    while (current->type == KqlNodeType::kNear || current->type == KqlNodeType::kOnear) {
+      const KqlNode& left = current->children[0];
+      const KqlNode& left_term =
+          (left.type == KqlNodeType::kNear || left.type == KqlNodeType::kOnear) ? left.children[1]
+                                                                                : left;
+      NearOperand a = Operand(left_term);
+      NearOperand b = Operand(current->children[1]);
+      std::vector<Xapian::Query> parts;
+      std::vector<Xapian::Query> window = a.terms;
+      window.insert(window.end(), b.terms.begin(), b.terms.end());
+      const bool empty_term = std::any_of(window.begin(), window.end(),
+                                          [](const Xapian::Query& q) { return q.empty(); });
+      if (empty_term) {
+        parts.push_back(Xapian::Query::MatchNothing);  // a prefix that matches no word
+      } else if (a.terms.empty() || b.terms.empty()) {
+        // A side of only punctuation (or a bare prefix without a database) has no position
+        // to be near: what remains is required on its own.
+        parts = window;
+      } else {
+        const auto op = current->type == KqlNodeType::kOnear ? Xapian::Query::OP_PHRASE
+                                                             : Xapian::Query::OP_NEAR;
+        const auto size = static_cast<Xapian::termcount>(current->distance) +
+                          static_cast<Xapian::termcount>(window.size());
+        parts.emplace_back(op, window.begin(), window.end(), size);
+      }
+      if (!empty_term) {
+        parts.insert(parts.end(), a.extra.begin(), a.extra.end());
+        parts.insert(parts.end(), b.extra.begin(), b.extra.end());
+      }
+      pairs.insert(pairs.begin(), parts.begin(), parts.end());  // left to right when read
+      current = &left;
+    }
+    if (pairs.empty()) {
+      return Neutral();
+    }
+    if (pairs.size() == 1) {
+      return Built{pairs.front()};
+    }
+    return Built{Xapian::Query(Xapian::Query::OP_AND, pairs.begin(), pairs.end())};
+  }
+
+  // ---- XRANK ----
+
+  // <match> XRANK(...) <rank> matches exactly what <match> does; items also matching <rank> get
+  // the rank part's weight scaled by the boost added (OP_AND_MAYBE + OP_SCALE_WEIGHT).
+  //
+  // How SharePoint's parameters map onto that: cb is the scale factor. nb, rb, pb, avgb and
+  // stdb boost relative to the statistics of the ranked results (normalised, range,
+  // percentage, average, standard deviation of the rank scores), which are not known when the
+  // query is built; each is added to cb as a constant boost of the same size, so the sign and
+  // relative strength of an XRANK are kept. n (how many results the statistics come from) has
+  // nothing to apply to and is ignored. A negative total boosts the matches that do *not*
+  // match <rank> instead (Xapian weights cannot be negative), which demotes the others.
+  Result<Built> Xrank(const KqlNode& node, const PropertyInfo* field) const {
+    DOCKET_ASSIGN_OR_RETURN(Built match, Node(node.children[0], field));
+    DOCKET_ASSIGN_OR_RETURN(Built rank, Node(node.children[1], field));
+    const KqlXrankParams& p = node.xrank;
+    const double boost = p.cb + p.nb + p.rb + p.pb + p.avgb + p.stdb;
+    if (match.neutral || rank.neutral || boost == 0) {
+      return match;
+    }
+    Xapian::Query boosted =
+        boost > 0 ? rank.query : Xapian::Query(Xapian::Query::OP_AND_NOT, match.query, rank.query);
+    return Built{
+        Xapian::Query(Xapian::Query::OP_AND_MAYBE, match.query,
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, boosted, std::fabs(boost)))};
   }
 
   // AND(a, b, NOT c, NOT d) -> (a AND b) AND_NOT (c OR d); with no positives, MatchAll.
@@ -607,6 +786,7 @@ Status KqlToXapian::Build(const KqlNode& ast, Xapian::Query* out) {
     if (!built.ok()) {
       return built.error();
     }
+    DOCKET_RETURN_IF_ERROR(impl.error);
     // A query of nothing but punctuation names no terms: it matches nothing.
     *out = built->neutral ? Xapian::Query::MatchNothing : built->query;
     return Status::OK();

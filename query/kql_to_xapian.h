@@ -25,6 +25,15 @@
  *    size:n          value comparisons; a..b inclusive
  *    prop:*          the property has a value
  *    unknown:x       matches nothing (sharepoint-search.md §1.12)
+ *    a NEAR(k) b     OP_NEAR of the tokens of both with window k + tokens (ONEAR: OP_PHRASE
+ *                    with that window); an operand of several tokens also needs its phrase;
+ *                    chains apply pairwise (see Proximity in the .cc for the approximation)
+ *    WORDS(a, b)     OP_SYNONYM
+ *    m XRANK(cb=c) r OP_AND_MAYBE(m, OP_SCALE_WEIGHT(r, c)): never changes the match set
+ *
+ *  Limit: a typed `word*` that expands to more than kKqlMaxPrefixTerms index terms is
+ *  InvalidArgument "position N: 'a*' matches more than 10000 different words; ..." (checked
+ *  when a database is set; without one Xapian's own limit applies at match time).
  */
 #pragma once
 
@@ -46,6 +55,9 @@ namespace docket {
 
 class IdentityResolver;
 class TextAnalyzer;
+
+/// Most index terms one typed prefix (`word*`) may expand to.
+inline constexpr unsigned kKqlMaxPrefixTerms = 10000;
 
 struct KqlPlanOptions {
   // "Now" for the relative date words (today, yesterday, "this week", "this month",

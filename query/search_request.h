@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/time_util.h"
+
 namespace docket {
 
 struct SortSpec {
@@ -54,6 +56,9 @@ struct SearchRequest {
   bool trim_duplicates = true;
   // SharePoint EnableSorting: false returns the matches unsorted (index order; `sort` ignored).
   bool enable_sorting = true;
+  // "Now" for the relative date words of KQL (today, "this week", "last month", ...), so tests
+  // and `docket serve --now` can fix the clock; 0 means the system clock. Default: 0
+  UtcMillis now = 0;
 };
 
 }  // namespace docket

@@ -156,6 +156,7 @@ Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) 
   // The directory lives in the store, so identities imported at any time resolve (directory.h).
   StoreIdentityResolver identities(*store);
   plan.identities = &identities;
+  plan.now = request.now;
   KqlToXapian planner(PropertyMap::Default(), analyzer, plan);
   planner.set_database(&db);
   Xapian::Query query;

@@ -56,7 +56,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   DOCKET_ASSIGN_OR_RETURN(
       std::unique_ptr<Server> server,
       Start(
-          options, [raw](const SearchRequest& request) { return raw->Search(request); },
+          options,
+          [raw, now = options.now](const SearchRequest& request) {
+            if (now == 0) {
+              return raw->Search(request);
+            }
+            SearchRequest fixed = request;
+            fixed.now = now;
+            return raw->Search(fixed);
+          },
           [raw](std::string_view prefix, size_t limit) { return raw->Suggest(prefix, limit); }));
   server->searcher_ = std::move(*searcher);
   return server;

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/result.h"
+#include "common/time_util.h"
 #include "web/sharepoint_api.h"
 
 namespace docket {
@@ -34,6 +35,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:8080";
   // I/O threads (a search runs on the I/O thread that read its request). Default: 2
   int threads = 2;
+  // The clock of KQL's relative dates (today, "this week", ...) for every search this server
+  // runs (`docket serve --now`, tests); 0 means the system clock. Default: 0
+  UtcMillis now = 0;
 };
 
 /// Splits "127.0.0.1:8080" / "[::1]:0" / "localhost:80" into host and port.

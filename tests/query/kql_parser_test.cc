@@ -116,6 +116,52 @@ constexpr KqlCase kValidCases[] = {
      "AND(TERM(a), TERM(b))"},
     // Touching operands are still separate operands.
     {"a\"b c\"d", "AND(TERM(a), PHRASE(b c), TERM(d))"},
+    // '+' with a space after it is not an operator (§2.5).
+    {"keyword1 + keyword2", "AND(TERM(keyword1), TERM(+), TERM(keyword2))"},
+    {"cat +dog", "AND(TERM(cat), TERM(dog))"},
+    {"a NOT b c", "AND(TERM(a), NOT(TERM(b)), TERM(c))"},
+    // Same-property OR: case-insensitive names, only within one expression list (§2.4.5).
+    {"Author:a AUTHOR:b", "OR(PROP(author, TERM(a)), PROP(author, TERM(b)))"},
+    {"author:a (author:b)", "AND(PROP(author, TERM(a)), PROP(author, TERM(b)))"},
+    {"author:(\"John Smith\" \"Jane Smith\")",
+     "PROP(author, AND(PHRASE(John Smith), PHRASE(Jane Smith)))"},
+    {"title:((Advanced OR Search OR Query) -\"Advanced Search Query\")",
+     "PROP(title, AND(OR(TERM(Advanced), TERM(Search), TERM(Query)), NOT(PHRASE(Advanced Search "
+     "Query))))"},
+    // NEAR / ONEAR (§2.6): default 8, (n=k) and (k), chains nest to the left.
+    {"a NEAR b", "NEAR(8, TERM(a), TERM(b))"},
+    {"a NEAR(n=3) b", "NEAR(3, TERM(a), TERM(b))"},
+    {"a NEAR(3) b", "NEAR(3, TERM(a), TERM(b))"},
+    {"a NEAR(0) b", "NEAR(0, TERM(a), TERM(b))"},
+    {"a ONEAR(n=2) \"b c\"", "ONEAR(2, TERM(a), PHRASE(b c))"},
+    {"recipe NEAR(3) meatballs NEAR(2) swedish",
+     "NEAR(2, NEAR(3, TERM(recipe), TERM(meatballs)), TERM(swedish))"},
+    {"a near b", "AND(TERM(a), TERM(near), TERM(b))"},
+    {"NEARBY x", "AND(TERM(NEARBY), TERM(x))"},
+    {"x a NEAR b y", "AND(TERM(x), NEAR(8, TERM(a), TERM(b)), TERM(y))"},
+    {"a NEAR b OR c", "OR(NEAR(8, TERM(a), TERM(b)), TERM(c))"},
+    {"-a NEAR b", "NOT(NEAR(8, TERM(a), TERM(b)))"},
+    {"reci* NEAR meat", "NEAR(8, TERM(reci*), TERM(meat))"},
+    // WORDS, ALL, ANY, NONE.
+    {"WORDS(car, automobile)", "WORDS(TERM(car), TERM(automobile))"},
+    {"WORDS(car,automobile,\"motor vehicle\")",
+     "WORDS(TERM(car), TERM(automobile), PHRASE(motor vehicle))"},
+    {"WORDS(car)", "WORDS(TERM(car))"},
+    {"ALL(a b c)", "AND(TERM(a), TERM(b), TERM(c))"},
+    {"ANY(a \"b c\")", "OR(TERM(a), PHRASE(b c))"},
+    {"NONE(a b)", "NOT(OR(TERM(a), TERM(b)))"},
+    {"x NONE(a)", "AND(TERM(x), NOT(TERM(a)))"},
+    {"WORDS (a)", "AND(TERM(WORDS), TERM(a))"},
+    {"words(a)", "AND(TERM(words), TERM(a))"},
+    // XRANK: loosest operator, left-associative, parameters printed when not 0.
+    {"a XRANK(cb=100) b", "XRANK(cb=100, TERM(a), TERM(b))"},
+    {"a b XRANK(cb=1.5, nb=0.5, n=10) c OR d",
+     "XRANK(cb=1.5, nb=0.5, n=10, AND(TERM(a), TERM(b)), OR(TERM(c), TERM(d)))"},
+    {"a XRANK(cb=1) b XRANK(rb=-2) c", "XRANK(rb=-2, XRANK(cb=1, TERM(a), TERM(b)), TERM(c))"},
+    {"a XRANK(pb=1,avgb=2,stdb=3) b", "XRANK(pb=1, avgb=2, stdb=3, TERM(a), TERM(b))"},
+    {"(a XRANK(cb=1) b) c", "AND(XRANK(cb=1, TERM(a), TERM(b)), TERM(c))"},
+    {"title:(a XRANK(cb=5) b)", "PROP(title, XRANK(cb=5, TERM(a), TERM(b)))"},
+    {"a xrank(cb=1) b", "AND(TERM(a), TERM(xrank), PROP(cb, =, TERM(1)), TERM(b))"},
 };
 
 TEST(KqlParserTest, ParsesValidQueries) {
@@ -149,9 +195,46 @@ constexpr KqlCase kErrorCases[] = {
     {"sent:2013..", "error@5: range '2013..' needs a value on both sides of '..'"},
     {"size:..5", "error@5: range '..5' needs a value on both sides of '..'"},
     {"size>1..5", "error@5: a range a..b needs the operator ':' or '='"},
-    {"a NEAR b", "error@2: operator NEAR is not supported yet"},
-    {"a XRANK(cb=1) b", "error@2: operator XRANK is not supported yet"},
-    {"WORDS(a, b)", "error@0: WORDS(...) is not supported yet"},
+    // Only operators (§2.1).
+    {"+", "error@0: the query has only operators and no term to search for"},
+    {"- + --", "error@0: the query has only operators and no term to search for"},
+    // NEAR and ONEAR.
+    {"a NEAR", "error@2: NEAR needs a term or phrase on both sides"},
+    {"NEAR b", "error@0: NEAR needs a term or phrase on both sides"},
+    {"a NEAR (b OR c)", "error@2: NEAR needs a term or phrase on both sides"},
+    {"(a OR b) NEAR c", "error@9: NEAR needs a term or phrase on its left, not an expression"},
+    {"from:a NEAR b",
+     "error@7: NEAR needs a term or phrase on its left, not a property restriction (NEAR works "
+     "on free text only)"},
+    {"a ONEAR from:b", "error@2: ONEAR needs a term or phrase on both sides"},
+    {"a NEAR(1001) b", "error@7: NEAR(...) takes a distance from 0 to 1000 words, like NEAR(n=3)"},
+    {"a NEAR(n=-1) b", "error@7: NEAR(...) takes a distance from 0 to 1000 words, like NEAR(n=3)"},
+    {"a NEAR(x=1) b", "error@7: NEAR(...) takes a distance from 0 to 1000 words, like NEAR(n=3)"},
+    {"a NEAR(n 3) b", "error@7: NEAR(...) takes a distance, like NEAR(n=3) or NEAR(3)"},
+    {"a NEAR(3 b", "error@6: unbalanced parenthesis after NEAR"},
+    {"a NEAR((3)) b", "error@7: the parameters of NEAR(...) are numbers, like NEAR(n=3)"},
+    // WORDS and friends.
+    {"WORDS()", "error@0: WORDS(...) needs at least one term"},
+    {"WORDS(,)", "error@0: WORDS(...) needs at least one term"},
+    {"WORDS(a", "error@5: unbalanced parenthesis"},
+    {"ANY(a (b))", "error@6: ANY(...) takes terms and phrases only"},
+    {"ALL(from:a)", "error@4: ALL(...) takes terms and phrases only"},
+    // XRANK.
+    {"XRANK(cb=1) b", "error@0: XRANK needs a query on its left: <match> XRANK(cb=100) <rank>"},
+    {"a XRANK(cb=1)", "error@2: XRANK needs a query on its right: <match> XRANK(cb=100) <rank>"},
+    {"a XRANK b", "error@2: XRANK needs a boost, like XRANK(cb=100)"},
+    {"a XRANK(n=5) b", "error@2: XRANK needs a boost other than n, like XRANK(cb=100)"},
+    {"a XRANK(cb=0) b", "error@2: XRANK needs a boost other than n, like XRANK(cb=100)"},
+    {"a XRANK(cb=x) b", "error@8: XRANK parameter 'cb' needs a number, not 'x'"},
+    {"a XRANK(cb=1, zz=2) b",
+     "error@13: XRANK parameter 'zz' is not one of cb, nb, rb, pb, avgb, stdb, n"},
+    {"a XRANK(cb) b", "error@8: XRANK parameter 'cb' needs a value, like cb=100"},
+    {"a XRANK(cb=1, n=1.5) b",
+     "error@13: XRANK parameter n needs a whole number of results, not '1.5'"},
+    {"a XRANK(cb=1) (b XRANK(cb=2) c)",
+     "error@15: XRANK is not allowed in the rank expression of another XRANK; nest it in the "
+     "match expression instead: (a XRANK(cb=1) b) XRANK(cb=2) c"},
+    {"a AND XRANK(cb=1) b", "error@2: operator AND has nothing on its right"},
     {"a\x01"
      "b",
      "error@1: control character 0x01 is not allowed"},
@@ -188,19 +271,57 @@ TEST(KqlParserTest, RejectsOverlongAndOverdeepQueries) {
   std::string deep(1000, '(');
   deep += "a";
   deep += std::string(1000, ')');
-  EXPECT_EQ("error@64: query nests too deeply (more than 64 levels)", ParseKqlToString(deep));
+  EXPECT_EQ("error@32: query nests too deeply (more than 32 levels)", ParseKqlToString(deep));
+  std::string ok_depth = std::string(31, '(') + "a" + std::string(31, ')');
+  EXPECT_EQ("TERM(a)", ParseKqlToString(ok_depth));
   std::string nots;
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     nots += "NOT ";
   }
   nots += "a";
   EXPECT_NE(std::string::npos, ParseKqlToString(nots).find("nests too deeply"));
-  EXPECT_EQ("error@20480: query is longer than 20480 bytes",
-            ParseKqlToString(std::string(20481, 'a')));
+  // 4,096 characters, counted as characters: 4,096 CJK characters (12,288 bytes) are fine.
+  EXPECT_EQ("error@4096: the query is longer than 4096 characters; split it into several searches",
+            ParseKqlToString(std::string(4097, 'a')));
+  std::string cjk;
+  for (int i = 0; i < 4096; ++i) {
+    cjk += "合";
+  }
+  EXPECT_TRUE(ParseKql(cjk).ok());
+  EXPECT_EQ(
+      "error@12288: the query is longer than 4096 characters; split it into several "
+      "searches",
+      ParseKqlToString(cjk + "合"));
   KqlParseOptions options;
-  options.lex.max_query_bytes = 10;
+  options.lex.max_query_chars = 10;
   EXPECT_FALSE(ParseKql("0123456789a", options).ok());
   EXPECT_TRUE(ParseKql("0123456789", options).ok());
+  // One restriction's value: 2,048 characters.
+  EXPECT_TRUE(ParseKql("subject:" + std::string(2048, 'x')).ok());
+  EXPECT_EQ("error@8: the value of a property restriction is longer than 2048 characters",
+            ParseKqlToString("subject:" + std::string(2049, 'x')));
+  EXPECT_EQ("error@8: the value of a property restriction is longer than 2048 characters",
+            ParseKqlToString("subject:\"" + std::string(2049, 'x') + "\""));
+}
+
+TEST(KqlParserTest, LimitsTermsAndClauses) {
+  std::string terms;
+  for (int i = 0; i < 256; ++i) {
+    terms += "w" + std::to_string(i) + " ";
+  }
+  EXPECT_TRUE(ParseKql(terms).ok());
+  const size_t last = terms.size();
+  terms += "one_more";
+  EXPECT_EQ("error@" + std::to_string(last) +
+                ": the query has more than 256 terms and clauses; split it into several searches",
+            ParseKqlToString(terms));
+  // Restrictions and WORDS values count too.
+  std::string words = "WORDS(";
+  for (int i = 0; i < 300; ++i) {
+    words += "w ";
+  }
+  words += ")";
+  EXPECT_NE(std::string::npos, ParseKqlToString(words).find("more than 256 terms"));
 }
 
 // Nothing dies on input (style.md §b.7): random bytes, and valid queries cut and spliced.

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "query/kql_parser.h"
 #include "storage/text_analyzer.h"
 #include "tests/support/test_env.h"
 
@@ -73,6 +74,24 @@ constexpr PlanCase kPlanCases[] = {
     {"nosuchprop:x", "Query()"},
     {"budget nosuchprop:x", "Query()"},
     {"budget OR nosuchprop:x", "Query(budget)"},
+    // NEAR: window = intervening tokens + terms; ONEAR is an ordered window (OP_PHRASE).
+    {"a NEAR b", "Query((a NEAR 10 b))"},
+    {"a NEAR(n=0) b", "Query((a NEAR 2 b))"},
+    {"a ONEAR(3) b", "Query((a PHRASE 5 b))"},
+    {"a NEAR(2) \"b c\"", "Query(((a NEAR 5 b NEAR 5 c) AND (b PHRASE 2 c)))"},
+    {"合約 NEAR 週五",
+     "Query(((合 NEAR 12 约 NEAR 12 周 NEAR 12 五) AND (合 PHRASE 2 约) AND (周 PHRASE 2 五)))"},
+    {"a NEAR(1) b NEAR(2) c", "Query(((a NEAR 3 b) AND (b NEAR 4 c)))"},
+    // Without a database a prefix cannot join the window (it is expanded against the index).
+    {"a NEAR b*", "Query((a AND WILDCARD SYNONYM b))"},
+    {"WORDS(car, automobile)", "Query((car SYNONYM automobile))"},
+    // XRANK: the rank side only adds weight; nb etc. count as constant boosts; a negative
+    // boost favours the matches outside the rank side.
+    {"a XRANK(cb=100) b", "Query((a AND_MAYBE 100 * b))"},
+    {"a XRANK(cb=2, nb=1) b", "Query((a AND_MAYBE 3 * b))"},
+    {"a XRANK(cb=-3) b", "Query((a AND_MAYBE 3 * (a AND_NOT b)))"},
+    {"a XRANK(cb=1) -", "Query(a)"},
+    {"subject:(WORDS(a, b))", "Query((Sa SYNONYM Sb))"},
     // Dates and sizes: see SlotQueriesUseSortableSerialise.
 };
 
@@ -174,6 +193,9 @@ TEST(KqlToXapianTest, RejectsValuesThePropertyCannotTake) {
       {"from:a..b", "position 5: a range a..b does not apply to property 'from'"},
       {"subject>=(a b)", "position 10: a group prop:(...) needs the operator ':'"},
       {"budget (", "position 7: unbalanced parenthesis"},
+      {"subject:(a NEAR b)", "position 9: NEAR works on free text only, not inside subject:(...)"},
+      {"x subject:(a ONEAR b)",
+       "position 11: ONEAR works on free text only, not inside subject:(...)"},
   };
   for (const ErrorCase& c : cases) {
     Result<std::string> description = QueryDescription(c.input, analyzer);
@@ -181,6 +203,60 @@ TEST(KqlToXapianTest, RejectsValuesThePropertyCannotTake) {
     EXPECT_EQ(StatusCode::kInvalidArgument, description.error().code()) << c.input;
     EXPECT_EQ(c.message, description.error().message()) << c.input;
   }
+}
+
+// A typed prefix that expands to more than 10,000 index terms is InvalidArgument (400) with its
+// position; 10,000 is fine. Property "has a value" (from:*) is not a typed prefix: no limit.
+TEST(KqlToXapianTest, LimitsPrefixExpansion) {
+  testing::TempDir dir;
+  Xapian::WritableDatabase db((dir.path() / "xapian").string(), Xapian::DB_CREATE_OR_OPEN);
+  Xapian::Document doc;
+  for (unsigned i = 0; i < kKqlMaxPrefixTerms; ++i) {
+    doc.add_term("many" + std::to_string(100000 + i));
+    doc.add_term("XFROMmany" + std::to_string(100000 + i));
+  }
+  doc.add_term("mans");
+  doc.add_term("Smany1");
+  db.add_document(doc);
+  db.commit();
+  TextAnalyzer analyzer;
+  auto plan = [&](std::string_view kql) -> Status {
+    Result<KqlNode> ast = ParseKql(kql);
+    if (!ast.ok()) {
+      return ast.error();
+    }
+    KqlToXapian planner(PropertyMap::Default(), analyzer);
+    planner.set_database(&db);
+    Xapian::Query query;
+    return planner.Build(*ast, &query);
+  };
+  EXPECT_OK(plan("many*"));
+  EXPECT_OK(plan("from:*"));
+  EXPECT_OK(plan("from:many*"));
+  doc.add_term("many999999");
+  doc.add_term("XFROMmany999999");
+  db.replace_document(1, doc);
+  db.commit();
+  for (const auto& [kql, message] : std::vector<std::pair<std::string, std::string>>{
+           {"budget ma*",
+            "position 7: 'ma*' matches more than 10000 different words; type "
+            "more letters before the '*'"},
+           {"x from:man*",
+            "position 2: 'man*' matches more than 10000 different words; type "
+            "more letters before the '*'"},
+           {"\"the ma*\"",
+            "position 0: 'ma*' matches more than 10000 different words; type "
+            "more letters before the '*'"},
+           {"x NEAR ma*",
+            "position 7: 'ma*' matches more than 10000 different words; type "
+            "more letters before the '*'"},
+       }) {
+    Status status = plan(kql);
+    EXPECT_EQ(StatusCode::kInvalidArgument, status.code()) << kql;
+    EXPECT_EQ(message, status.message()) << kql;
+  }
+  EXPECT_OK(plan("from:*"));
+  EXPECT_OK(plan("mans*"));
 }
 
 // Whatever parses must plan or fail with a Status; nothing may throw or crash.
@@ -215,6 +291,15 @@ TEST(KqlToXapianTest, PlansMangledQueriesWithoutThrowing) {
                                 "nosuch:",
                                 "=",
                                 "<>",
+                                " NEAR ",
+                                " ONEAR(2) ",
+                                " NEAR(n=1000) ",
+                                "WORDS(",
+                                "ALL(",
+                                "NONE(",
+                                ",",
+                                " XRANK(cb=1) ",
+                                " XRANK(nb=-1, n=3) ",
                                 std::string(300, 'a')};
   for (int i = 0; i < 3000; ++i) {
     std::string input;
