@@ -60,6 +60,10 @@ struct Searcher::Impl {
   std::mutex mu;
   Xapian::Database db;
   std::unique_ptr<DocStore> store;
+  // A read-only RocksDB open is a snapshot: writes that do not move the index (`docket directory
+  // import`) are seen by reopening it, at most this often.
+  std::chrono::steady_clock::time_point store_opened = std::chrono::steady_clock::now();
+  static constexpr std::chrono::seconds kStoreMaxAge{2};
   TextAnalyzer analyzer;
 
   explicit Impl(std::filesystem::path dir) : layout(std::move(dir)) {}
@@ -141,10 +145,12 @@ Status Searcher::Refresh() {
 Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   // Pick up what a concurrent `docket ingest` has committed: reopen() only compares revisions,
-  // and the store is reopened (after the index, see above) only when the index moved on.
+  // and the store is reopened (after the index, see above) when the index moved on, or when it
+  // is older than kStoreMaxAge (a directory import writes the store alone).
   try {
-    if (db.reopen()) {
+    if (db.reopen() || started - store_opened >= kStoreMaxAge) {
       DOCKET_ASSIGN_OR_RETURN(store, OpenStore(layout));
+      store_opened = started;
     }
   } catch (const Xapian::Error& e) {
     return Status::IOError("reopening search index: " + e.get_description());
