@@ -4,6 +4,9 @@
  */
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "tests/support/lync_fixtures.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
@@ -58,6 +61,45 @@ TEST(DirectoryEndToEndTest, ImportThenSearchBySmtpFindsTheSipSession) {
 
   const auto usage = RunCommand({docket, "directory", "export", "--index", index});
   EXPECT_EQ(usage.exit_code, 2);
+}
+
+// A directory imported while `docket serve` runs is used by its next searches (the server
+// reopens its read-only store at least every 2 s), without a restart.
+TEST(DirectoryEndToEndTest, ImportReachesARunningServer) {
+  testing::TempDir dir;
+  const std::string docket = testing::DocketBinary().string();
+  const std::string index = (dir.path() / "index").string();
+  const auto sessions = dir.path() / "export" / "SQL01_Inst" / "2013" / "06" / "03";
+  std::filesystem::create_directories(sessions);
+  testing::WriteFileOrDie(sessions / "20130603091502877_1_p2p.eml", testing::SampleSession());
+  ASSERT_EQ(
+      0,
+      RunCommand({docket, "ingest", "--index", index, (dir.path() / "export").string()}).exit_code);
+  testing::ChildProcess server({docket, "serve", "--index", index, "--listen", "127.0.0.1:0"});
+  const std::string line = server.ReadLine(30000);
+  const size_t colon = line.rfind(':');
+  ASSERT_NE(std::string::npos, colon) << line;
+  const int port = std::stoi(line.substr(colon + 1));
+  const auto rows = [port] {
+    const auto reply = testing::HttpRequest(
+        port, "GET", "/_api/search/query?querytext=%27participants:robert.brown@fabrikam.com%27",
+        {{"Accept", "application/json;odata=nometadata"}});
+    const size_t at = reply.body.find("\"TotalRows\":");
+    return at == std::string::npos ? -1 : std::stoi(reply.body.substr(at + 12));
+  };
+  EXPECT_EQ(0, rows());
+  const auto csv = dir.path() / "directory.csv";
+  testing::WriteFileOrDie(csv,
+                          "DisplayName,SmtpAddress,SipAddress\n"
+                          "Robert Brown,robert.brown@fabrikam.com,sip:bob@contoso.com\n");
+  ASSERT_EQ(0,
+            RunCommand({docket, "directory", "import", "--index", index, csv.string()}).exit_code);
+  int found = 0;
+  for (int attempt = 0; attempt < 50 && found != 1; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    found = rows();
+  }
+  EXPECT_EQ(1, found);
 }
 
 }  // namespace
