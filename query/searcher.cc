@@ -2,7 +2,8 @@
  *  @brief Searcher: KQL -> Xapian Enquire -> items from the DocStore, with summaries.
  *
  *  Xapian::Database objects are not thread-safe, and neither is the TextAnalyzer (ICU
- *  iterators), so one mutex guards both; a request holds it for its whole search. The index is
+ *  iterators), so each concurrent search gets a Session of its own (database, store, analyzer)
+ *  from a small pool, one per core at most: searches run in parallel, never share one. The index is
  *  opened before the store, and Refresh() reopens it before the store too: an ingest writes
  *  RocksDB first, so the store we read is never older than the index, and every hit's item can
  *  be loaded.
@@ -14,7 +15,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "common/strings.h"
 #include "query/highlighter.h"
@@ -55,9 +58,12 @@ Result<ItemId> ParseItemId(const std::string& data) {
 
 }  // namespace
 
-struct Searcher::Impl {
+namespace {
+
+// Everything one search needs to itself.
+struct Session {
   IndexLayout layout;
-  std::mutex mu;
+  std::mutex mu;  // held while in use; Refresh() takes it to reopen an idle session
   Xapian::Database db;
   std::unique_ptr<DocStore> store;
   // A read-only RocksDB open is a snapshot: writes that do not move the index (`docket directory
@@ -66,55 +72,126 @@ struct Searcher::Impl {
   static constexpr std::chrono::seconds kStoreMaxAge{2};
   TextAnalyzer analyzer;
 
-  explicit Impl(std::filesystem::path dir) : layout(std::move(dir)) {}
+  explicit Session(std::filesystem::path dir) : layout(std::move(dir)) {}
+
+  // Opens the index, then the store (see the file comment).
+  Status Open() {
+    const std::filesystem::path xapian_dir = layout.xapian();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(xapian_dir, ec) ||
+        !std::filesystem::is_directory(layout.store(), ec)) {
+      return Status::NotFound("no index at " + layout.root().string() +
+                              "; run docket ingest first");
+    }
+    try {
+      db = Xapian::Database(xapian_dir.string());
+    } catch (const Xapian::DatabaseOpeningError& e) {
+      return Status::NotFound("no index at " + layout.root().string() +
+                              "; run docket ingest first (" + e.get_msg() + ")");
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("opening search index " + xapian_dir.string() + ": " +
+                             e.get_description());
+    }
+    DOCKET_ASSIGN_OR_RETURN(store, OpenStore(layout));
+    store_opened = std::chrono::steady_clock::now();
+    return Status::OK();
+  }
 
   Result<SearchResult> SearchLocked(const SearchRequest& request);
   Result<SearchResult> Run(const SearchRequest& request, const KqlNode& ast,
                            const Xapian::Query& query);
 };
 
+}  // namespace
+
+struct Searcher::Impl {
+  std::filesystem::path dir;
+  size_t max_sessions = 2;
+  std::mutex mu;
+  std::condition_variable idle_cv;
+  std::vector<std::unique_ptr<Session>> sessions;
+  std::vector<Session*> idle;
+
+  // A session for one search: an idle one, a new one while under max_sessions, else wait.
+  Result<Session*> Acquire() {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      if (!idle.empty()) {
+        Session* session = idle.back();
+        idle.pop_back();
+        return session;
+      }
+      if (sessions.size() < max_sessions) {
+        auto session = std::make_unique<Session>(dir);
+        DOCKET_RETURN_IF_ERROR(session->Open());
+        sessions.push_back(std::move(session));
+        return sessions.back().get();
+      }
+      idle_cv.wait(lock);
+    }
+  }
+
+  void Release(Session* session) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      idle.push_back(session);
+    }
+    idle_cv.notify_one();
+  }
+
+  // Holds a session for one search and returns it to the pool however the search ends.
+  class Lease {
+   public:
+    Lease(Impl* pool, Session* session) : pool_(pool), session_(session) { session_->mu.lock(); }
+    ~Lease() {
+      session_->mu.unlock();
+      pool_->Release(session_);
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Session* operator->() const { return session_; }
+
+   private:
+    Impl* pool_;
+    Session* session_;
+  };
+};
+
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
 Result<std::unique_ptr<Searcher>> Searcher::Open(const std::filesystem::path& index_dir) {
-  auto impl = std::make_unique<Impl>(index_dir);
-  const std::filesystem::path xapian_dir = impl->layout.xapian();
-  std::error_code ec;
-  if (!std::filesystem::is_directory(xapian_dir, ec) ||
-      !std::filesystem::is_directory(impl->layout.store(), ec)) {
-    return Status::NotFound("no index at " + index_dir.string() + "; run docket ingest first");
-  }
-  try {
-    impl->db = Xapian::Database(xapian_dir.string());
-  } catch (const Xapian::DatabaseOpeningError& e) {
-    return Status::NotFound("no index at " + index_dir.string() + "; run docket ingest first (" +
-                            e.get_msg() + ")");
-  } catch (const Xapian::Error& e) {
-    return Status::IOError("opening search index " + xapian_dir.string() + ": " +
-                           e.get_description());
-  }
-  DOCKET_ASSIGN_OR_RETURN(impl->store, OpenStore(impl->layout));
+  auto impl = std::make_unique<Impl>();
+  impl->dir = index_dir;
+  impl->max_sessions = std::max(2u, std::thread::hardware_concurrency());
+  // The first session now, so that a missing index is reported by Open().
+  auto first = std::make_unique<Session>(index_dir);
+  DOCKET_RETURN_IF_ERROR(first->Open());
+  impl->idle.push_back(first.get());
+  impl->sessions.push_back(std::move(first));
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
 Result<SearchResult> Searcher::Search(const SearchRequest& request) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  return impl_->SearchLocked(request);
+  DOCKET_ASSIGN_OR_RETURN(Session * session, impl_->Acquire());
+  Impl::Lease lease(impl_.get(), session);
+  return lease->SearchLocked(request);
 }
 
 Result<std::vector<std::string>> Searcher::Suggest(std::string_view prefix, size_t limit) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  const std::string folded = impl_->analyzer.Normalize(TrimWhitespace(prefix));
+  DOCKET_ASSIGN_OR_RETURN(Session * session, impl_->Acquire());
+  Impl::Lease lease(impl_.get(), session);
+  const std::string folded = lease->analyzer.Normalize(TrimWhitespace(prefix));
   std::vector<std::pair<Xapian::doccount, std::string>> words;
   if (folded.empty() || limit == 0) {
     return std::vector<std::string>();
   }
   constexpr size_t kMaxScanned = 10000;
   try {
-    impl_->db.reopen();
+    lease->db.reopen();
     size_t scanned = 0;
-    for (auto it = impl_->db.allterms_begin(folded);
-         it != impl_->db.allterms_end(folded) && scanned < kMaxScanned; ++it, ++scanned) {
+    for (auto it = lease->db.allterms_begin(folded);
+         it != lease->db.allterms_end(folded) && scanned < kMaxScanned; ++it, ++scanned) {
       words.emplace_back(it.get_termfreq(), *it);
     }
   } catch (const Xapian::Error& e) {
@@ -132,17 +209,27 @@ Result<std::vector<std::string>> Searcher::Suggest(std::string_view prefix, size
 }
 
 Status Searcher::Refresh() {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  try {
-    impl_->db.reopen();
-  } catch (const Xapian::Error& e) {
-    return Status::IOError("reopening search index: " + e.get_description());
+  std::vector<Session*> all;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    for (const auto& session : impl_->sessions) {
+      all.push_back(session.get());
+    }
   }
-  DOCKET_ASSIGN_OR_RETURN(impl_->store, OpenStore(impl_->layout));
+  for (Session* session : all) {
+    std::lock_guard<std::mutex> lock(session->mu);
+    try {
+      session->db.reopen();
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("reopening search index: " + e.get_description());
+    }
+    DOCKET_ASSIGN_OR_RETURN(session->store, OpenStore(session->layout));
+    session->store_opened = std::chrono::steady_clock::now();
+  }
   return Status::OK();
 }
 
-Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) {
+Result<SearchResult> Session::SearchLocked(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   // Pick up what a concurrent `docket ingest` has committed: reopen() only compares revisions,
   // and the store is reopened (after the index, see above) when the index moved on, or when it
@@ -197,8 +284,8 @@ Result<SearchResult> Searcher::Impl::SearchLocked(const SearchRequest& request) 
 }
 
 // Throws Xapian::Error; SearchLocked converts it.
-Result<SearchResult> Searcher::Impl::Run(const SearchRequest& request, const KqlNode& ast,
-                                         const Xapian::Query& query) {
+Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& ast,
+                                  const Xapian::Query& query) {
   // Declared before the Enquire that points at it.
   Xapian::MultiValueKeyMaker keys;
   Xapian::Enquire enquire(db);
