@@ -771,26 +771,36 @@ class RefinerSpy : public Xapian::MatchSpy {
     if (!need_terms) {
       return;
     }
-    // Prefixed boolean terms sort together near the start of a term list, so each refiner
-    // skips straight to its prefix.
+    // Prefixed boolean terms sort together near the start of a term list. Decoding a term list
+    // is the cost (glass stores it as one compressed entry), so it is read once per hit and
+    // each refiner skips forward to its prefix, in prefix order.
+    std::vector<Counter*> wanted;
     for (Counter& c : *counters_) {
-      if (c.property->source != Source::kTerm || c.seen >= c.deep_hits) {
-        continue;
+      if (c.property->source == Source::kTerm && c.seen < c.deep_hits) {
+        wanted.push_back(&c);
       }
-      ++c.seen;
-      const std::string prefix(c.property->prefix);
-      Xapian::TermIterator it = doc.termlist_begin();
-      it.skip_to(prefix);
-      for (; it != doc.termlist_end(); ++it) {
+    }
+    std::sort(wanted.begin(), wanted.end(), [](const Counter* a, const Counter* b) {
+      return a->property->prefix < b->property->prefix;
+    });
+    Xapian::TermIterator it = doc.termlist_begin();
+    const Xapian::TermIterator end = doc.termlist_end();
+    for (Counter* c : wanted) {
+      ++c->seen;
+      const std::string prefix(c->property->prefix);
+      if (it != end && *it < prefix) {
+        it.skip_to(prefix);  // forward only: the refiners come in prefix order
+      }
+      for (; it != end; ++it) {
         const std::string term = *it;
         if (!term.starts_with(prefix)) {
           break;
         }
         std::string value = term.substr(prefix.size());
-        if (c.property->addresses_only && value.find('@') == std::string::npos) {
+        if (c->property->addresses_only && value.find('@') == std::string::npos) {
           continue;
         }
-        ++c.values[value];
+        ++c->values[value];
       }
     }
   }
