@@ -3,14 +3,12 @@
  */
 #include "storage/language_detector.h"
 
-#include <cstdio>  // compact_lang_det.h uses FILE without including it
-
 #include <cld2/public/compact_lang_det.h>
-
 #include <xapian.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>  // compact_lang_det.h uses FILE without including it
 #include <map>
 #include <utility>
 
@@ -40,12 +38,12 @@ std::string DetectLanguage(std::string_view text) {
 
 std::string_view StemmerForLanguage(std::string_view code) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 25> kStemmers{{
-      {"ar", "arabic"},     {"ca", "catalan"},    {"da", "danish"},     {"de", "german"},
-      {"en", "english"},    {"es", "spanish"},    {"eu", "basque"},     {"fi", "finnish"},
-      {"fr", "french"},     {"ga", "irish"},      {"hu", "hungarian"},  {"hy", "armenian"},
-      {"id", "indonesian"}, {"it", "italian"},    {"lt", "lithuanian"}, {"ne", "nepali"},
-      {"nl", "dutch"},      {"nn", "norwegian"},  {"no", "norwegian"},  {"pt", "portuguese"},
-      {"ro", "romanian"},   {"ru", "russian"},    {"sv", "swedish"},    {"ta", "tamil"},
+      {"ar", "arabic"},     {"ca", "catalan"},   {"da", "danish"},     {"de", "german"},
+      {"en", "english"},    {"es", "spanish"},   {"eu", "basque"},     {"fi", "finnish"},
+      {"fr", "french"},     {"ga", "irish"},     {"hu", "hungarian"},  {"hy", "armenian"},
+      {"id", "indonesian"}, {"it", "italian"},   {"lt", "lithuanian"}, {"ne", "nepali"},
+      {"nl", "dutch"},      {"nn", "norwegian"}, {"no", "norwegian"},  {"pt", "portuguese"},
+      {"ro", "romanian"},   {"ru", "russian"},   {"sv", "swedish"},    {"ta", "tamil"},
       {"tr", "turkish"},
   }};
   const auto it = std::find_if(kStemmers.begin(), kStemmers.end(),

@@ -708,11 +708,13 @@ const char* ModeName(Mode mode) {
   return "?";
 }
 
-class MultilingualSearchTest : public ::testing::TestWithParam<SearchCase> {
+// One index per table, built once per test process from the texts of its cases.
+template <typename Case, const auto& kTable>
+class CaseTableTest : public ::testing::TestWithParam<Case> {
  protected:
   static void SetUpTestSuite() {
     std::vector<std::string> texts;
-    for (const SearchCase& c : kCases) {
+    for (const Case& c : kTable) {
       texts.emplace_back(c.text);
     }
     index_ = new CaseIndex();
@@ -725,12 +727,11 @@ class MultilingualSearchTest : public ::testing::TestWithParam<SearchCase> {
   }
   void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
 
-  static CaseIndex* index_;
-  static std::string setup_error_;
+  static inline CaseIndex* index_ = nullptr;
+  static inline std::string setup_error_;
 };
 
-CaseIndex* MultilingualSearchTest::index_ = nullptr;
-std::string MultilingualSearchTest::setup_error_;
+using MultilingualSearchTest = CaseTableTest<SearchCase, kCases>;
 
 TEST_P(MultilingualSearchTest, MatchesAsExpected) {
   const SearchCase& c = GetParam();
@@ -764,29 +765,7 @@ TEST(MultilingualSearchTableTest, IsLargeAndVaried) {
 }
 
 // Highlighting: the summary marks the original characters of a folded match.
-class MultilingualHighlightTest : public ::testing::TestWithParam<HighlightCase> {
- protected:
-  static void SetUpTestSuite() {
-    std::vector<std::string> texts;
-    for (const HighlightCase& c : kHighlightCases) {
-      texts.emplace_back(c.text);
-    }
-    index_ = new CaseIndex();
-    setup_error_ = index_->Build(texts);
-  }
-  static void TearDownTestSuite() {
-    index_->Close();
-    delete index_;
-    index_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
-
-  static CaseIndex* index_;
-  static std::string setup_error_;
-};
-
-CaseIndex* MultilingualHighlightTest::index_ = nullptr;
-std::string MultilingualHighlightTest::setup_error_;
+using MultilingualHighlightTest = CaseTableTest<HighlightCase, kHighlightCases>;
 
 // The highlighted runs of a summary; adjacent runs ("<c0>電</c0><c0>子</c0>") count as one.
 std::vector<std::string> HighlightedRuns(std::string summary) {
