@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/commit_coordinator.h"
+#include "tests/support/lettered_hits.h"
 #include "tests/support/test_env.h"
 
 namespace docket {
@@ -158,25 +159,12 @@ class SearcherTest : public ::testing::Test {
     return searcher_->Search(request);
   }
 
-  // The letters of the hits, in hit order.
   static std::string Letters(const SearchResult& result) {
-    std::string out;
-    for (const SearchHit& hit : result.hits) {
-      out.push_back(letters_.at(hit.item.id));
-    }
-    return out;
+    return testing::HitLetters(result, letters_);
   }
 
-  // The set of letters matching `kql`, sorted; "error: ..." when the search failed.
   std::string Matches(const std::string& kql) {
-    Result<SearchResult> result = Run(kql);
-    if (!result.ok()) {
-      return "error: " + result.error().ToString();
-    }
-    std::string letters = Letters(*result);
-    std::sort(letters.begin(), letters.end());
-    EXPECT_EQ(letters.size(), result->total_rows) << kql;
-    return letters;
+    return testing::MatchedLetters(Run(kql), letters_, kql);
   }
 
   static testing::TempDir* dir_;
