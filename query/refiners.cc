@@ -771,22 +771,38 @@ class RefinerSpy : public Xapian::MatchSpy {
     if (!need_terms) {
       return;
     }
-    // Prefixed boolean terms sort together near the start of a term list. Decoding a term list
-    // is the cost (glass stores it as one compressed entry), so it is read once per hit and
-    // each refiner skips forward to its prefix, in prefix order.
     std::vector<Counter*> wanted;
     for (Counter& c : *counters_) {
       if (c.property->source == Source::kTerm && c.seen < c.deep_hits) {
         wanted.push_back(&c);
+        ++c.seen;
       }
     }
+    // The indexer repeats the refinable terms in one value (schema::kSlotRefinerTerms): one
+    // value read instead of decoding the hit's whole term list, which is one compressed entry.
+    const std::string packed = doc.get_value(schema::kSlotRefinerTerms);
+    if (!packed.empty()) {
+      for (size_t begin = 0; begin < packed.size();) {
+        size_t end = packed.find('\x1f', begin);
+        if (end == std::string::npos) {
+          end = packed.size();
+        }
+        const std::string_view term(packed.data() + begin, end - begin);
+        for (Counter* c : wanted) {
+          Count(c, term);
+        }
+        begin = end + 1;
+      }
+      return;
+    }
+    // Documents indexed before that value existed: read the term list once, each refiner
+    // skipping forward to its prefix in prefix order.
     std::sort(wanted.begin(), wanted.end(), [](const Counter* a, const Counter* b) {
       return a->property->prefix < b->property->prefix;
     });
     Xapian::TermIterator it = doc.termlist_begin();
     const Xapian::TermIterator end = doc.termlist_end();
     for (Counter* c : wanted) {
-      ++c->seen;
       const std::string prefix(c->property->prefix);
       if (it != end && *it < prefix) {
         it.skip_to(prefix);  // forward only: the refiners come in prefix order
@@ -796,16 +812,25 @@ class RefinerSpy : public Xapian::MatchSpy {
         if (!term.starts_with(prefix)) {
           break;
         }
-        std::string value = term.substr(prefix.size());
-        if (c->property->addresses_only && value.find('@') == std::string::npos) {
-          continue;
-        }
-        ++c->values[value];
+        Count(c, term);
       }
     }
   }
 
  private:
+  // Counts `term` for `c` when it is one of c's prefixed terms.
+  static void Count(Counter* c, std::string_view term) {
+    const std::string_view prefix = c->property->prefix;
+    if (term.size() <= prefix.size() || term.substr(0, prefix.size()) != prefix) {
+      return;
+    }
+    const std::string_view value = term.substr(prefix.size());
+    if (c->property->addresses_only && value.find('@') == std::string_view::npos) {
+      return;
+    }
+    ++c->values[std::string(value)];
+  }
+
   static void CountSlot(const Xapian::Document& doc, Counter* c) {
     const std::string raw = doc.get_value(c->property->slot);
     if (raw.empty()) {

@@ -57,7 +57,14 @@ enum ValueSlot : uint32_t {
   kSlotReceived = 4,      // UtcMillis the message reached the mailbox; = sent for IM, meetings
   // Hex SHA-256 of the native as a plain string: the collapse key of TrimDuplicates (REST).
   kSlotSha256 = 8,
+  // The document's terms under kRefinablePrefixes, joined by '\x1f': string refiners count
+  // them from this one value instead of decoding each hit's whole term list.
+  kSlotRefinerTerms = 9,
 };
+
+// The prefixes whose terms kSlotRefinerTerms repeats (the string refiners of query/refiners.cc).
+inline constexpr std::string_view kRefinablePrefixes[] = {
+    kPrefixKind, kPrefixCustodian, kPrefixLanguage, kPrefixFileExtension, kPrefixFrom};
 
 // Xapian metadata key holding the last DocStore sequence applied to this index (decimal).
 inline constexpr std::string_view kMetaAppliedSeq = "docket.applied_seq";

@@ -269,6 +269,23 @@ PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) 
   if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent; last != 0) {
     doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
   }
+  std::string refiner_terms;
+  for (const std::string_view prefix : schema::kRefinablePrefixes) {
+    auto it = doc.termlist_begin();
+    for (it.skip_to(std::string(prefix)); it != doc.termlist_end(); ++it) {
+      const std::string term = *it;
+      if (term.compare(0, prefix.size(), prefix) != 0) {
+        break;
+      }
+      if (term.size() > prefix.size() &&
+          std::isupper(static_cast<unsigned char>(term[prefix.size()])) == 0) {
+        refiner_terms.append(term).push_back('\x1f');
+      }
+    }
+  }
+  if (!refiner_terms.empty()) {
+    doc.add_value(schema::kSlotRefinerTerms, refiner_terms);
+  }
   return prepared;
 }
 
