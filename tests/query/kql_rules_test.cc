@@ -76,7 +76,7 @@ const std::vector<Doc>& Corpus() {
 
 constexpr std::string_view kEverything = "ABCDEFGHIJKLMNOPQRS";
 
-class KqlRulesTest : public ::testing::Test {
+class KqlRulesTest : public testing::LetteredIndexTest<KqlRulesTest> {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
@@ -106,17 +106,8 @@ class KqlRulesTest : public ::testing::Test {
     ASSERT_OK((*coordinator)->Write(set));
     ASSERT_OK((*coordinator)->Flush());
   }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
 
-  void SetUp() override {
-    auto searcher = Searcher::Open(dir_->path());
-    ASSERT_OK(searcher);
-    searcher_ = std::move(searcher).value();
-  }
-
+ public:
   Result<SearchResult> Run(const std::string& kql) {
     SearchRequest request;
     request.query_text = kql;
@@ -125,22 +116,7 @@ class KqlRulesTest : public ::testing::Test {
     request.now = UtcFromCivil(2024, 6, 12, 10, 0, 0);
     return searcher_->Search(request);
   }
-
-  static std::string Letters(const SearchResult& result) {
-    return testing::HitLetters(result, letters_);
-  }
-
-  std::string Matches(const std::string& kql) {
-    return testing::MatchedLetters(Run(kql), letters_, kql);
-  }
-
-  static testing::TempDir* dir_;
-  static std::map<ItemId, char> letters_;
-  std::unique_ptr<Searcher> searcher_;
 };
-
-testing::TempDir* KqlRulesTest::dir_ = nullptr;
-std::map<ItemId, char> KqlRulesTest::letters_;
 
 struct RuleCase {
   const char* rule;

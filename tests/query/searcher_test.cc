@@ -122,7 +122,7 @@ Item MakeItem(ItemId id, const Fixture& f) {
   return item;
 }
 
-class SearcherTest : public ::testing::Test {
+class SearcherTest : public testing::LetteredIndexTest<SearcherTest> {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
@@ -138,17 +138,8 @@ class SearcherTest : public ::testing::Test {
     ASSERT_OK((*coordinator)->Write(set));
     ASSERT_OK((*coordinator)->Flush());
   }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
 
-  void SetUp() override {
-    auto searcher = Searcher::Open(dir_->path());
-    ASSERT_OK(searcher);
-    searcher_ = std::move(searcher).value();
-  }
-
+ public:
   Result<SearchResult> Run(const std::string& kql, uint32_t start = 0, uint32_t limit = 50,
                            std::vector<SortSpec> sort = {}) {
     SearchRequest request;
@@ -158,22 +149,7 @@ class SearcherTest : public ::testing::Test {
     request.sort = std::move(sort);
     return searcher_->Search(request);
   }
-
-  static std::string Letters(const SearchResult& result) {
-    return testing::HitLetters(result, letters_);
-  }
-
-  std::string Matches(const std::string& kql) {
-    return testing::MatchedLetters(Run(kql), letters_, kql);
-  }
-
-  static testing::TempDir* dir_;
-  static std::map<ItemId, char> letters_;
-  std::unique_ptr<Searcher> searcher_;
 };
-
-testing::TempDir* SearcherTest::dir_ = nullptr;
-std::map<ItemId, char> SearcherTest::letters_;
 
 TEST_F(SearcherTest, ReturnsExactResultSets) {
   const std::pair<std::string, std::string> cases[] = {

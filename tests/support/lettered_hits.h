@@ -12,7 +12,9 @@
 
 #include "common/result.h"
 #include "query/search_result.h"
+#include "query/searcher.h"
 #include "storage/item.h"
+#include "tests/support/test_env.h"
 
 namespace docket::testing {
 
@@ -37,5 +39,32 @@ inline std::string MatchedLetters(const Result<SearchResult>& result,
   EXPECT_EQ(out.size(), result->total_rows) << kql;
   return out;
 }
+
+/// A suite over one index built once (Derived::SetUpTestSuite fills dir_ and letters_) and a
+/// Searcher per test. Derived provides `Result<SearchResult> Run(const std::string& kql)`.
+template <typename Derived>
+class LetteredIndexTest : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    auto searcher = Searcher::Open(dir_->path());
+    ASSERT_OK(searcher);
+    searcher_ = std::move(searcher).value();
+  }
+
+  static std::string Letters(const SearchResult& result) { return HitLetters(result, letters_); }
+
+  std::string Matches(const std::string& kql) {
+    return MatchedLetters(static_cast<Derived*>(this)->Run(kql), letters_, kql);
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline std::map<ItemId, char> letters_;
+  std::unique_ptr<Searcher> searcher_;
+};
 
 }  // namespace docket::testing
