@@ -448,6 +448,16 @@ class LcsLogImporter::Impl {
       }
       return true;
     };
+    // Calls `body` for each row of the table; a bad row is the body's to reject and skip.
+    const auto each_row = [&](const auto& body) -> Status {
+      while (true) {
+        DOCKET_ASSIGN_OR_RETURN(bool more, dump.Next(&row));
+        if (!more) {
+          return Status::OK();
+        }
+        body();
+      }
+    };
     const auto id_of = [&](std::optional<size_t> index) {
       std::optional<std::string_view> text = Field(row, index);
       std::optional<int64_t> id = text ? ParseInteger(*text) : std::nullopt;
@@ -459,81 +469,61 @@ class LcsLogImporter::Impl {
       const auto uri = column({"UserUri", "Uri"});
       DOCKET_RETURN_IF_ERROR(require({"UserId"}));
       DOCKET_RETURN_IF_ERROR(require({"UserUri", "Uri"}));
-      while (true) {
-        DOCKET_ASSIGN_OR_RETURN(bool more, dump.Next(&row));
-        if (!more) {
-          break;
-        }
+      DOCKET_RETURN_IF_ERROR(each_row([&] {
         const int64_t user = id_of(id);
         std::optional<std::string_view> address = Field(row, uri);
         if (user == kNoId || !address.has_value()) {
           reject("a Users row needs a numeric UserId and a UserUri");
-          continue;
+          return;
         }
         users_[user] = {NormalizeSipAddress(*address), {row.line, Pack(row.fields)}};
-      }
+      }));
     } else if (table == "ContentTypes") {
       const auto id = column({"ContentTypeId"});
       const auto type = column({"ContentType"});
       DOCKET_RETURN_IF_ERROR(require({"ContentTypeId"}));
       DOCKET_RETURN_IF_ERROR(require({"ContentType"}));
-      while (true) {
-        DOCKET_ASSIGN_OR_RETURN(bool more, dump.Next(&row));
-        if (!more) {
-          break;
-        }
+      DOCKET_RETURN_IF_ERROR(each_row([&] {
         const int64_t content_type = id_of(id);
         if (content_type == kNoId) {
           reject("a ContentTypes row needs a numeric ContentTypeId");
-          continue;
+          return;
         }
         content_types_[content_type] = {AsciiLower(Field(row, type).value_or("")),
                                         {row.line, Pack(row.fields)}};
-      }
+      }));
     } else if (table == "SessionDetails") {
       DOCKET_RETURN_IF_ERROR(require({"SessionIdTime"}));
       const auto user1 = column({"User1Id"});
       const auto user2 = column({"User2Id"});
-      while (true) {
-        DOCKET_ASSIGN_OR_RETURN(bool more, dump.Next(&row));
-        if (!more) {
-          break;
-        }
+      DOCKET_RETURN_IF_ERROR(each_row([&] {
         SessionKey key;
         if (read_key(false, &key)) {
           details_[key] = {id_of(user1), id_of(user2), {row.line, Pack(row.fields)}};
         }
-      }
+      }));
     } else if (table == "Conferences") {
       DOCKET_RETURN_IF_ERROR(require({"SessionIdTime"}));
       const auto uri = column({"ConferenceUri", "ConfUri"});
       const auto organizer = column({"OrganizerId", "OrganizerUserId"});
-      while (true) {
-        DOCKET_ASSIGN_OR_RETURN(bool more, dump.Next(&row));
-        if (!more) {
-          break;
-        }
+      DOCKET_RETURN_IF_ERROR(each_row([&] {
         SessionKey key;
         if (read_key(true, &key)) {
           conferences_[key] = {std::string(Field(row, uri).value_or("")),
                                id_of(organizer),
                                {row.line, Pack(row.fields)}};
         }
-      }
+      }));
     } else if (table == "ConferenceMessageRecipientList") {
       DOCKET_RETURN_IF_ERROR(require({"SessionIdTime"}));
       DOCKET_RETURN_IF_ERROR(require({"UserId"}));
       const auto user = column({"UserId"});
-      while (true) {
-        DOCKET_ASSIGN_OR_RETURN(bool more, dump.Next(&row));
-        if (!more) {
-          break;
-        }
+      DOCKET_RETURN_IF_ERROR(each_row([&] {
         SessionKey key;
         if (read_key(true, &key)) {
           recipients_[key].push_back({id_of(user), {row.line, Pack(row.fields)}});
         }
-      }
+      }));
     } else {  // Messages, ConferenceMessages
       const bool conference = table == "ConferenceMessages";
       DOCKET_RETURN_IF_ERROR(require({"SessionIdTime"}));
@@ -545,33 +535,29 @@ class LcsLogImporter::Impl {
       const auto toast = column({"Toast", "IsToast"});
       auto& rows = conference ? conference_rows_ : message_rows_;
       body_column_[table] = column({"Body"});
-      while (true) {
-        DOCKET_ASSIGN_OR_RETURN(bool more, dump.Next(&row));
-        if (!more) {
-          break;
-        }
+      DOCKET_RETURN_IF_ERROR(each_row([&] {
         MessageRow message;
         if (!read_key(conference, &message.key)) {
-          continue;
+          return;
         }
         std::optional<std::string_view> time = Field(row, sent);
         std::optional<UtcMillis> when = time ? ParseSqlTime(*time) : std::nullopt;
         if (!when.has_value()) {
           reject("message time '" + std::string(time.value_or("")) + "' is not a date and time");
-          continue;
+          return;
         }
         message.sent = *when;
         message.from_id = id_of(from);
         if (message.from_id == kNoId) {
           reject("FromId '" + std::string(Field(row, from).value_or("")) + "' is not a number");
-          continue;
+          return;
         }
         message.to_id = id_of(to);
         message.content_type_id = id_of(content_type);
         message.toast = ParseFlag(Field(row, toast));
         message.source = {row.line, Pack(row.fields)};
         rows.push_back(std::move(message));
-      }
+      }));
     }
     LcsLogTableReport& done = reports_[file.report];
     done.rows_read = dump.rows_read();
