@@ -1,5 +1,5 @@
 /** @file
- *  @brief SHA-256 through OpenSSL 3's EVP interface.
+ *  @brief SHA-256, SHA-1 and MD5 through OpenSSL 3's EVP interface.
  */
 #include "common/hashing.h"
 
@@ -21,6 +21,24 @@ std::string ToHex(const unsigned char* digest, unsigned int length) {
   return out;
 }
 
+// One EVP context for `md`. Failure means OpenSSL cannot allocate or lacks the digest (a broken
+// installation, e.g. a FIPS provider without MD5), not an input problem.
+EVP_MD_CTX* NewDigestContext(const EVP_MD* md, const char* name) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr || EVP_DigestInit_ex(ctx, md, nullptr) != 1) {
+    EVP_MD_CTX_free(ctx);
+    throw std::runtime_error(std::string("OpenSSL could not initialise ") + name);
+  }
+  return ctx;
+}
+
+std::string FinishHexDigest(EVP_MD_CTX* ctx) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx, digest, &length);
+  return ToHex(digest, length);
+}
+
 }  // namespace
 
 struct Sha256Hasher::Impl {
@@ -28,11 +46,7 @@ struct Sha256Hasher::Impl {
 };
 
 Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
-  impl_->ctx = EVP_MD_CTX_new();
-  // Failure here means OpenSSL cannot allocate or has no SHA-256: not an input problem.
-  if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("OpenSSL could not initialise SHA-256");
-  }
+  impl_->ctx = NewDigestContext(EVP_sha256(), "SHA-256");
 }
 
 Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(impl_->ctx); }
@@ -41,17 +55,47 @@ void Sha256Hasher::Update(std::string_view bytes) {
   EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size());
 }
 
-std::string Sha256Hasher::FinishHex() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(impl_->ctx, digest, &length);
-  return ToHex(digest, length);
-}
+std::string Sha256Hasher::FinishHex() { return FinishHexDigest(impl_->ctx); }
 
 std::string Sha256Hex(std::string_view bytes) {
   Sha256Hasher hasher;
   hasher.Update(bytes);
   return hasher.FinishHex();
+}
+
+struct DigestHasher::Impl {
+  EVP_MD_CTX* md5 = nullptr;
+  EVP_MD_CTX* sha1 = nullptr;
+  EVP_MD_CTX* sha256 = nullptr;
+};
+
+DigestHasher::DigestHasher() : impl_(std::make_unique<Impl>()) {
+  impl_->md5 = NewDigestContext(EVP_md5(), "MD5");
+  impl_->sha1 = NewDigestContext(EVP_sha1(), "SHA-1");
+  impl_->sha256 = NewDigestContext(EVP_sha256(), "SHA-256");
+}
+
+DigestHasher::~DigestHasher() {
+  EVP_MD_CTX_free(impl_->md5);
+  EVP_MD_CTX_free(impl_->sha1);
+  EVP_MD_CTX_free(impl_->sha256);
+}
+
+void DigestHasher::Update(std::string_view bytes) {
+  EVP_DigestUpdate(impl_->md5, bytes.data(), bytes.size());
+  EVP_DigestUpdate(impl_->sha1, bytes.data(), bytes.size());
+  EVP_DigestUpdate(impl_->sha256, bytes.data(), bytes.size());
+}
+
+NativeDigests DigestHasher::Finish() {
+  return NativeDigests{FinishHexDigest(impl_->md5), FinishHexDigest(impl_->sha1),
+                       FinishHexDigest(impl_->sha256)};
+}
+
+NativeDigests ComputeDigests(std::string_view bytes) {
+  DigestHasher hasher;
+  hasher.Update(bytes);
+  return hasher.Finish();
 }
 
 }  // namespace docket

@@ -29,6 +29,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "Unauthenticated";
     case StatusCode::kInternal:
       return "Internal";
+    case StatusCode::kCancelled:
+      return "Cancelled";
   }
   return "Unknown";
 }

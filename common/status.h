@@ -23,6 +23,7 @@ enum class StatusCode {
   kPermissionDenied,   // authenticated but not allowed
   kUnauthenticated,    // no valid credentials
   kInternal,           // a bug or an unexpected library error; logged with context
+  kCancelled,          // the caller asked a long operation (an export) to stop
 };
 
 /// Short stable name of a code ("InvalidArgument"), used in logs and error bodies.
@@ -56,6 +57,7 @@ class [[nodiscard]] Status {
     return {StatusCode::kUnauthenticated, std::move(msg)};
   }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status Cancelled(std::string msg) { return {StatusCode::kCancelled, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -21,6 +21,8 @@ int ToHttpStatus(StatusCode code) {
       return 404;
     case StatusCode::kResourceExhausted:
       return 413;
+    case StatusCode::kCancelled:
+      return 409;  // the resource (an export job) is in a state that forbids the request
     default:
       // Corruption, IOError, Internal, ...: the server's problem, not the caller's.
       return 500;

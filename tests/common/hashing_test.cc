@@ -1,4 +1,4 @@
-// Tests for common/hashing.h against published SHA-256 vectors.
+// Tests for common/hashing.h against published MD5, SHA-1 and SHA-256 vectors.
 #include "common/hashing.h"
 
 #include "tests/support/test_env.h"
@@ -13,6 +13,19 @@ TEST(HashingTest, MatchesKnownVectors) {
   incremental.Update("a");
   incremental.Update("bc");
   EXPECT_EQ(incremental.FinishHex(), Sha256Hex("abc"));
+}
+
+TEST(HashingTest, DigestsMatchPublishedVectorsWholeAndInPieces) {
+  const NativeDigests abc = ComputeDigests("abc");
+  EXPECT_EQ(abc.md5, "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(abc.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(abc.sha256, Sha256Hex("abc"));
+  DigestHasher pieces;
+  pieces.Update("ab");
+  pieces.Update("");
+  pieces.Update("c");
+  EXPECT_EQ(pieces.Finish(), abc);
+  EXPECT_EQ(ComputeDigests("").md5, "d41d8cd98f00b204e9800998ecf8427e");
 }
 
 }  // namespace

@@ -1,0 +1,4 @@
+/** @file
+ *  @brief See csv_writer.h.
+ */
+#include "export/csv_writer.h"

@@ -1,0 +1,32 @@
+/** @file
+ *  @brief CsvWriter: RFC 4180 rows for the package's reports (Results.csv, Export Summary.csv,
+ *  ...), UTF-8 with a byte-order mark so spreadsheet programs show CJK and Arabic correctly.
+ */
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace docket {
+
+class CsvWriter {
+ public:
+  /// Writes the UTF-8 BOM when `byte_order_mark` is set.
+  explicit CsvWriter(std::ostream& out, bool byte_order_mark = true);
+
+  /// One row, CRLF-terminated. A field with a comma, quote, CR or LF is quoted and its quotes
+  /// doubled. A field starting with = + - @ (a spreadsheet formula) gets a leading apostrophe,
+  /// so a hostile subject line cannot run as a formula in the officer's spreadsheet (OWASP CSV
+  /// injection).
+  void WriteRow(const std::vector<std::string>& fields);
+
+ private:
+  std::ostream& out_;
+};
+
+/// The field as CsvWriter writes it (quoted and neutralised as above).
+std::string CsvField(std::string_view value);
+
+}  // namespace docket

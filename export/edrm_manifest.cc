@@ -1,0 +1,4 @@
+/** @file
+ *  @brief See edrm_manifest.h.
+ */
+#include "export/edrm_manifest.h"

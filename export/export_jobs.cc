@@ -1,0 +1,4 @@
+/** @file
+ *  @brief See export_jobs.h.
+ */
+#include "export/export_jobs.h"

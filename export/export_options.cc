@@ -1,0 +1,4 @@
+/** @file
+ *  @brief See export_options.h.
+ */
+#include "export/export_options.h"

@@ -1,0 +1,4 @@
+/** @file
+ *  @brief See exporter.h.
+ */
+#include "export/exporter.h"

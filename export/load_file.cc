@@ -1,0 +1,4 @@
+/** @file
+ *  @brief See load_file.h.
+ */
+#include "export/load_file.h"

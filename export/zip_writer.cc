@@ -1,0 +1,4 @@
+/** @file
+ *  @brief See zip_writer.h.
+ */
+#include "export/zip_writer.h"
