@@ -26,7 +26,9 @@ class CsvWriter {
   std::ostream& out_;
 };
 
-/// The field as CsvWriter writes it (quoted and neutralised as above).
-std::string CsvField(std::string_view value);
+/// The field as CsvWriter writes it (quoted and neutralised as above). Not named CsvField:
+/// common/strings.h has that one (plain RFC 4180, no formula neutralisation) for the ingest
+/// logs, and two definitions of one name in namespace docket would not link.
+std::string CsvReportField(std::string_view value);
 
 }  // namespace docket

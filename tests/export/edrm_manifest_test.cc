@@ -1,0 +1,1 @@
+#include "export/edrm_manifest.h"

@@ -1,0 +1,1 @@
+#include "export/load_file.h"
