@@ -17,9 +17,9 @@ class CsvWriter {
   explicit CsvWriter(std::ostream& out, bool byte_order_mark = true);
 
   /// One row, CRLF-terminated. A field with a comma, quote, CR or LF is quoted and its quotes
-  /// doubled. A field starting with = + - @ (a spreadsheet formula) gets a leading apostrophe,
-  /// so a hostile subject line cannot run as a formula in the officer's spreadsheet (OWASP CSV
-  /// injection).
+  /// doubled. A field starting with = + - @ (a spreadsheet formula; also tab or CR, which
+  /// OWASP lists too) gets a leading apostrophe, so a hostile subject line cannot run as a
+  /// formula in the officer's spreadsheet (OWASP CSV injection).
   void WriteRow(const std::vector<std::string>& fields);
 
  private:

@@ -141,6 +141,11 @@ Status ValidateEntryName(std::string_view name) {
       })) {
     return Status::InvalidArgument(quoted + " contains a control character");
   }
+  // Windows refuses these in file names, and most reviewers extract productions on Windows.
+  if (name.find_first_of("<>:\"|?*") != std::string_view::npos) {
+    return Status::InvalidArgument(quoted + " contains one of < > : \" | ? *, which Windows " +
+                                   "cannot use in a file name");
+  }
   if (!IsValidUtf8(name)) {
     return Status::InvalidArgument(quoted + " is not valid UTF-8");
   }

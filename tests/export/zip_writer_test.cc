@@ -270,7 +270,9 @@ TEST(ZipWriterTest, RejectsUnsafeNamesAndStaysUsable) {
        {std::string(""), std::string("/etc/passwd"), std::string("NATIVES\\0001\\x.eml"),
         std::string("../x.eml"), std::string("NATIVES/../../x.eml"), std::string("a/./b"),
         std::string("a//b"), std::string("NATIVES/"), std::string(".."), std::string("bad\x01name"),
-        std::string("tab\tname"), std::string("\xFF\xFE.txt"), std::string("x\0y", 3)}) {
+        std::string("tab\tname"), std::string("\xFF\xFE.txt"), std::string("x\0y", 3),
+        std::string("C:/x.eml"), std::string("a?.txt"), std::string("DKT:0001.eml"),
+        std::string("a|b"), std::string("\"q\".txt")}) {
     auto added = (*writer)->AddEntry(name, "x", {});
     ASSERT_FALSE(added.ok()) << name;
     EXPECT_EQ(added.status().code(), StatusCode::kInvalidArgument) << name;
