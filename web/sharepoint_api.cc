@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "common/strings.h"
 #include "query/refiners.h"
@@ -154,12 +156,17 @@ MediaRange ParseMediaRange(std::string_view text) {
   return range;
 }
 
-std::string MetadataUrl(const HttpRequest& request, const RequestContext& context) {
+// "http://host/sites/x"; without a Host header (HTTP/1.0) only the path is known.
+std::string SiteUrl(const HttpRequest& request, const RequestContext& context) {
   std::string url;
   if (std::optional<std::string_view> host = request.headers.Get("Host")) {
     url = "http://" + std::string(*host);
   }
-  return url + context.site_prefix +
+  return url + context.site_prefix;
+}
+
+std::string MetadataUrl(const HttpRequest& request, const RequestContext& context) {
+  return SiteUrl(request, context) +
          "/_api/$metadata#Microsoft.Office.Server.Search.REST.SearchResult";
 }
 
@@ -763,6 +770,53 @@ HttpResponse HandleSuggest(const SuggestFunction& suggest, const HttpRequest& re
       format == ODataFormat::kXml ? RenderSuggestXml(result) : RenderSuggestJson(result, format);
   response.headers.emplace_back("DataServiceVersion", "3.0");
   (void)context;
+  return response;
+}
+
+namespace {
+
+// SharePoint's digest: 0x, 64 random bytes in upper-case hex, then when it was issued in the
+// form "12 Jun 2024 10:00:00 -0000". Clients treat it as opaque and only echo it back.
+std::string NewFormDigest(UtcMillis now) {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  std::string digest = "0x";
+  for (int i = 0; i < 8; ++i) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llX", static_cast<unsigned long long>(engine()));
+    digest += hex;
+  }
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::string iso = FormatIso8601(now);  // "2024-06-12T10:00:00Z"
+  const int month = std::stoi(iso.substr(5, 2));
+  digest += "," + iso.substr(8, 2) + " " + std::string(kMonths[month - 1]) + " " +
+            iso.substr(0, 4) + " " + iso.substr(11, 8) + " -0000";
+  return digest;
+}
+
+}  // namespace
+
+HttpResponse HandleContextInfo(const HttpRequest& request, const RequestContext& context,
+                               UtcMillis now) {
+  if (now == 0) {
+    now = std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count();
+  }
+  ContextInfo info;
+  info.form_digest = NewFormDigest(now);
+  info.web_full_url = SiteUrl(request, context);
+  info.site_full_url = info.web_full_url;
+
+  const ODataFormat format = RequestFormat(request);
+  HttpResponse response;
+  response.content_type = ODataContentType(format);
+  response.body = format == ODataFormat::kXml
+                      ? RenderContextInfoXml(info)
+                      : RenderContextInfoJson(
+                            info, format,
+                            SiteUrl(request, context) + "/_api/$metadata#SP.ContextWebInformation");
+  response.headers.emplace_back("DataServiceVersion", "3.0");
   return response;
 }
 

@@ -9,7 +9,9 @@
 #include <libxml/xpathInternals.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
+#include "common/time_util.h"
 #include "tests/web/fake_search.h"
 
 namespace docket::web {
@@ -377,6 +379,87 @@ TEST_F(HandleSearchQueryTest, InternalErrorIs500) {
   HttpResponse response = Get("/q?querytext=boom", "application/json;odata=nometadata");
   EXPECT_EQ(500, response.status);
   EXPECT_TRUE(json::parse(response.body).contains("odata.error"));
+}
+
+// POST {site}/_api/contextinfo with the Accept PnPjs's RequestDigest behavior sends.
+HttpResponse PostContextInfo(std::string_view accept, bool with_host = true) {
+  HttpRequest request;
+  request.method = "POST";
+  EXPECT_TRUE(request.SetTarget("/sites/ediscovery/_api/contextinfo").ok());
+  if (!accept.empty()) {
+    request.headers.Add("Accept", std::string(accept));
+  }
+  if (with_host) {
+    request.headers.Add("Host", "docket.example:8080");
+  }
+  RequestContext context;
+  context.action = "site:contextinfo";
+  context.site_prefix = "/sites/ediscovery";
+  return HandleContextInfo(request, context, UtcFromCivil(2024, 6, 12, 10, 0, 0));
+}
+
+const std::regex kDigestPattern("0x[0-9A-F]{128},12 Jun 2024 10:00:00 -0000");
+
+TEST(HandleContextInfoTest, FlatJsonAsPnPjsReadsIt) {
+  // PnPjs parses with JSONParse (no OData unwrapping) and reads these two keys at the top.
+  for (const char* accept : {"application/json", "application/json;odata=nometadata"}) {
+    HttpResponse response = PostContextInfo(accept);
+    ASSERT_EQ(200, response.status) << accept;
+    const json body = json::parse(response.body);
+    EXPECT_FALSE(body.contains("d")) << accept;
+    ASSERT_TRUE(body["FormDigestValue"].is_string()) << response.body;
+    EXPECT_TRUE(std::regex_match(body["FormDigestValue"].get<std::string>(), kDigestPattern))
+        << body["FormDigestValue"];
+    EXPECT_EQ(1800, body["FormDigestTimeoutSeconds"]);
+    EXPECT_EQ("http://docket.example:8080/sites/ediscovery", body["WebFullUrl"]);
+    EXPECT_EQ("http://docket.example:8080/sites/ediscovery", body["SiteFullUrl"]);
+    EXPECT_EQ("15.0.4569.1000", body["LibraryVersion"]);
+    EXPECT_EQ(json::array({"14.0.0.0", "15.0.0.0"}), body["SupportedSchemaVersions"]);
+  }
+  const json minimal = json::parse(PostContextInfo("application/json").body);
+  EXPECT_EQ("http://docket.example:8080/sites/ediscovery/_api/$metadata#SP.ContextWebInformation",
+            minimal["odata.metadata"]);
+  EXPECT_FALSE(json::parse(PostContextInfo("application/json;odata=nometadata").body)
+                   .contains("odata.metadata"));
+}
+
+TEST(HandleContextInfoTest, EveryCallIssuesAFreshDigest) {
+  const json a = json::parse(PostContextInfo("application/json").body);
+  const json b = json::parse(PostContextInfo("application/json").body);
+  EXPECT_NE(a["FormDigestValue"], b["FormDigestValue"]);
+}
+
+TEST(HandleContextInfoTest, Verbose) {
+  HttpResponse response = PostContextInfo("application/json;odata=verbose");
+  ASSERT_EQ(200, response.status);
+  EXPECT_EQ("application/json;odata=verbose;charset=utf-8", response.content_type);
+  const json body = json::parse(response.body);
+  const json& info = body["d"]["GetContextWebInformation"];
+  ASSERT_TRUE(info.is_object()) << response.body;
+  EXPECT_EQ("SP.ContextWebInformation", info["__metadata"]["type"]);
+  EXPECT_TRUE(std::regex_match(info["FormDigestValue"].get<std::string>(), kDigestPattern));
+  EXPECT_EQ(1800, info["FormDigestTimeoutSeconds"]);
+  EXPECT_EQ(json::array({"14.0.0.0", "15.0.0.0"}), info["SupportedSchemaVersions"]["results"]);
+  EXPECT_EQ("Collection(Edm.String)", info["SupportedSchemaVersions"]["__metadata"]["type"]);
+  EXPECT_EQ("http://docket.example:8080/sites/ediscovery", info["WebFullUrl"]);
+}
+
+TEST(HandleContextInfoTest, XmlWhenNoJsonIsAsked) {
+  HttpResponse response = PostContextInfo("");
+  ASSERT_EQ(200, response.status);
+  EXPECT_EQ("application/xml;charset=utf-8", response.content_type);
+  XmlDoc doc(response.body);
+  ASSERT_TRUE(doc.ok()) << response.body;
+  EXPECT_EQ("SP.ContextWebInformation", doc.Eval("string(/d:GetContextWebInformation/@m:type)"));
+  EXPECT_TRUE(std::regex_match(doc.Eval("string(//d:FormDigestValue)"), kDigestPattern));
+  EXPECT_EQ("1800", doc.Eval("string(//d:FormDigestTimeoutSeconds)"));
+  EXPECT_EQ("2", doc.Eval("count(//d:SupportedSchemaVersions/d:element)"));
+  EXPECT_EQ("http://docket.example:8080/sites/ediscovery", doc.Eval("string(//d:SiteFullUrl)"));
+}
+
+TEST(HandleContextInfoTest, WithoutHostTheUrlsAreSitePaths) {
+  const json body = json::parse(PostContextInfo("application/json;odata=nometadata", false).body);
+  EXPECT_EQ("/sites/ediscovery", body["WebFullUrl"]);
 }
 
 }  // namespace
