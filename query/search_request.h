@@ -41,6 +41,9 @@ struct SearchRequest {
   std::vector<SortSpec> sort;  // empty: Rank descending
   // Maximum characters of the highlighted summary (SharePoint SummaryLength). Default: 180
   uint32_t summary_length = 180;
+  // SharePoint HitHighlightedProperties: the properties each hit's HitHighlightedProperties
+  // cell highlights (query/highlighter.h HighlightProperties). Empty: the cell is null.
+  std::vector<std::string> hit_highlighted_properties;
   // SharePoint EnableStemming: a word also matches the words sharing its Snowball stem in the
   // languages the index holds ("contracts" finds "contract"). Phrases stay exact. Default: true
   bool enable_stemming = true;

@@ -366,6 +366,10 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
     hit.rank = it.get_weight();
     const std::string& text = item->text.empty() ? item->title : item->text;
     hit.highlighted_summary = HighlightSummary(text, highlight, analyzer, request.summary_length);
+    if (!request.hit_highlighted_properties.empty()) {
+      hit.highlighted_properties = HighlightProperties(*item, request.hit_highlighted_properties,
+                                                       highlight, analyzer, request.summary_length);
+    }
     hit.item = std::move(item).value();
     result.hits.push_back(std::move(hit));
   }

@@ -478,6 +478,9 @@ Result<QueryOptions> ParseQueryOptions(const QueryParams& params) {
   if (const std::string* raw = get("selectproperties")) {
     options.select_properties = SplitList(ParseODataString(*raw), ',');
   }
+  if (const std::string* raw = get("hithighlightedproperties")) {
+    options.request.hit_highlighted_properties = SplitList(ParseODataString(*raw), ',');
+  }
   if (const std::string* raw = get("enablestemming")) {
     DOCKET_ASSIGN_OR_RETURN(options.request.enable_stemming, ParseBoolean("enablestemming", *raw));
   }
@@ -568,6 +571,11 @@ Result<QueryOptions> ParsePostQueryBody(std::string_view body) {
       if (!select.empty()) {  // PnPjs always sends []: that means the default cells (§1.5.2)
         options.select_properties = std::move(select);
       }
+    } else if (lower == "hithighlightedproperties") {
+      // PnPjs always sends [] (the cell stays null); the builder spells it
+      // HithighlightedProperties, which matches case-insensitively.
+      DOCKET_ASSIGN_OR_RETURN(options.request.hit_highlighted_properties,
+                              JsonStringList(name, value));
     } else if (lower == "refinementfilters") {
       DOCKET_ASSIGN_OR_RETURN(options.request.refinement_filters, JsonStringList(name, value));
     } else if (lower == "refiners") {

@@ -114,7 +114,7 @@ const std::vector<PropertyDef>& Properties() {
       {"HitHighlightedSummary", kEdmString,
        [](const SearchHit& h) -> std::optional<std::string> { return h.highlighted_summary; }},
       {"HitHighlightedProperties", kEdmString,
-       [](const SearchHit&) -> std::optional<std::string> { return std::nullopt; }},
+       [](const SearchHit& h) { return NonEmpty(h.highlighted_properties); }},
       {"contentclass", kEdmString,
        [](const SearchHit& h) -> std::optional<std::string> {
          return std::string(IsExchangeLike(h.item.kind) ? "ExchangeItem" : "DocketFile");

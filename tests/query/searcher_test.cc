@@ -307,6 +307,29 @@ TEST_F(SearcherTest, FillsItemsSummariesAndQueryModification) {
             escaped->hits.front().highlighted_summary);
 }
 
+TEST_F(SearcherTest, HighlightsTheRequestedProperties) {
+  SearchRequest request;
+  request.query_text = "budget kind:email";
+  Result<SearchResult> plain = searcher_->Search(request);
+  ASSERT_OK(plain);
+  ASSERT_EQ(2u, plain->hits.size());
+  for (const SearchHit& hit : plain->hits) {
+    EXPECT_EQ("", hit.highlighted_properties);  // none asked: a null cell
+  }
+
+  request.query_text = "budget from:carol";
+  request.hit_highlighted_properties = {"Title", "Author", "Path"};
+  Result<SearchResult> named = searcher_->Search(request);
+  ASSERT_OK(named);
+  ASSERT_EQ(1u, named->hits.size());
+  // Free-text terms are highlighted; a from: restriction is not (highlighter.h).
+  EXPECT_EQ(
+      "<HHTitle><c0>Budget</c0> numbers</HHTitle>\n"
+      "<HHAuthor>carol@fabrikam.com</HHAuthor>\n"
+      "<HHUrl>export.zip!/B.eml</HHUrl>",
+      named->hits.front().highlighted_properties);
+}
+
 TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
   const std::pair<std::string, std::string> cases[] = {
       {"budget (review", "position 7: unbalanced parenthesis"},

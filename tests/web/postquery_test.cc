@@ -29,8 +29,21 @@ TEST(PostQueryBodyTest, JsonLightAsPnPjsSendsIt) {
             options->request.refinement_filters);
   ASSERT_EQ(2u, options->request.refiners.size());
   EXPECT_EQ("FileType", options->request.refiners[0].name);
-  EXPECT_TRUE(options->request.sort.empty());  // [] means rank
+  EXPECT_TRUE(options->request.sort.empty());                        // [] means rank
+  EXPECT_TRUE(options->request.hit_highlighted_properties.empty());  // []: the cell is null
   EXPECT_FALSE(options->request.trim_duplicates);
+}
+
+TEST(PostQueryBodyTest, HitHighlightedPropertiesInBothShapes) {
+  auto light = ParsePostQueryBody(
+      R"j({"request":{"Querytext":"budget","HitHighlightedProperties":["Title","Participants"]}})j");
+  ASSERT_TRUE(light.ok()) << light.error().ToString();
+  EXPECT_EQ((std::vector<std::string>{"Title", "Participants"}),
+            light->request.hit_highlighted_properties);
+  auto verbose = ParsePostQueryBody(
+      R"j({"request":{"Querytext":"budget","HithighlightedProperties":{"results":["Author"]}}})j");
+  ASSERT_TRUE(verbose.ok()) << verbose.error().ToString();
+  EXPECT_EQ((std::vector<std::string>{"Author"}), verbose->request.hit_highlighted_properties);
 }
 
 TEST(PostQueryBodyTest, VerboseWithResultsWrappersAndStringNumbers) {

@@ -185,6 +185,14 @@ TEST_F(HandleSearchQueryTest, NoMetadata) {
   EXPECT_EQ("102", relevant["Table"]["Rows"][0]["Cells"][1]["Value"]);
 }
 
+TEST_F(HandleSearchQueryTest, HitHighlightedPropertiesReachTheSearcher) {
+  Get("/q?querytext='budget'", "application/json;odata=nometadata");
+  EXPECT_TRUE(last_.hit_highlighted_properties.empty());
+  Get("/q?querytext='budget'&HitHighlightedProperties='Title, Author'",
+      "application/json;odata=nometadata");
+  EXPECT_EQ((std::vector<std::string>{"Title", "Author"}), last_.hit_highlighted_properties);
+}
+
 TEST_F(HandleSearchQueryTest, PlusMustBeEncodedToReachKql) {
   Get("/q?querytext=%27%2Bbudget+-draft%27", "application/json;odata=nometadata");
   EXPECT_EQ("+budget -draft", last_.query_text);
