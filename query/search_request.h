@@ -12,7 +12,9 @@
 namespace docket {
 
 struct SortSpec {
-  std::string property;  // "Rank", "Write", "Sent", "Size", "Title"
+  // "Rank", "Write", "Sent", "Received", "Size", "Title" (any SortList name query/sort_key.h
+  // takes), or a special sort: "[random:seed=5432]", "[formula:abs(2000-size)]".
+  std::string property;
   bool descending = true;
 };
 

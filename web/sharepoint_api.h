@@ -62,7 +62,8 @@ struct QueryOptions {
 /// Validates and converts parameters (names case-insensitive, the first occurrence wins).
 /// InvalidArgument with a message naming the parameter for: missing or empty querytext, a
 /// negative or non-numeric startrow/rowlimit/summarylength, startrow > kMaxStartRow, an
-/// unknown sort property or direction. RowLimit above kMaxRowLimit is capped, not refused.
+/// unknown sort property or direction, a bad [formula:...] (the message names the position in
+/// the formula) or [random:seed=N]. RowLimit above kMaxRowLimit is capped, not refused.
 Result<QueryOptions> ParseQueryOptions(const QueryParams& params);
 
 /// Converts a postquery body (§1.5): {"request":{...}} or the SearchRequest itself, verbose

@@ -121,6 +121,26 @@ TEST(ParseQueryOptionsTest, SortAliases) {
   EXPECT_EQ("Rank", options->request.sort[2].property);
 }
 
+TEST(ParseQueryOptionsTest, SpecialSorts) {
+  Result<QueryOptions> options = ParseQueryOptions(
+      {{"querytext", "x"},
+       {"sortlist",
+        "'[formula:pow(size,2)]:descending, [random:seed=5432]:ascending,[random:seed=7],"
+        "Title:ascending,Received:descending'"}});
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  const std::vector<SortSpec>& sort = options->request.sort;
+  ASSERT_EQ(5u, sort.size());
+  EXPECT_EQ("[formula:pow(size,2)]", sort[0].property);  // the comma inside is not a split
+  EXPECT_TRUE(sort[0].descending);
+  EXPECT_EQ("[random:seed=5432]", sort[1].property);
+  EXPECT_FALSE(sort[1].descending);
+  EXPECT_EQ("[random:seed=7]", sort[2].property);  // its own colon is not a direction
+  EXPECT_FALSE(sort[2].descending);
+  EXPECT_EQ("Title", sort[3].property);
+  EXPECT_EQ("Received", sort[4].property);
+  EXPECT_TRUE(sort[4].descending);
+}
+
 TEST(ParseQueryOptionsTest, Errors) {
   const std::vector<std::pair<QueryParams, std::string_view>> cases = {
       {{}, "querytext"},
@@ -137,7 +157,10 @@ TEST(ParseQueryOptionsTest, Errors) {
       {{{"querytext", "x"}, {"summarylength", "10001"}}, "summarylength"},
       {{{"querytext", "x"}, {"sortlist", "'Bogus:ascending'"}}, "Bogus"},
       {{{"querytext", "x"}, {"sortlist", "'Write:sideways'"}}, "sideways"},
-      {{{"querytext", "x"}, {"sortlist", "'[formula:abs(2000-size)]:ascending'"}}, "formula"},
+      {{{"querytext", "x"}, {"sortlist", "'[formula:abs(2000-colour)]:ascending'"}},
+       "'colour' is not a number the formula can read"},
+      {{{"querytext", "x"}, {"sortlist", "'[formula:foo(size)]'"}}, "unknown function 'foo'"},
+      {{{"querytext", "x"}, {"sortlist", "'[random:seed=x]:ascending'"}}, "seed"},
   };
   for (const auto& [params, needle] : cases) {
     Result<QueryOptions> options = ParseQueryOptions(params);
