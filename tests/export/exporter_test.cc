@@ -63,12 +63,15 @@ class ExporterTest : public ::testing::Test {
               {{"notes.txt", "falcon budget 1000"}, {"terms.txt", "the penalty clause zebraword"}});
     WriteFileOrDie(
         dir_->path() / "alice.zip",
-        BuildArchive(ArchiveFormat::kZip,
-                     {{"mail/falcon.eml", falcon},
-                      {"mail/lunch.eml",
-                       Email("Lunch", "carol@contoso.com", "alice@contoso.com", "sandwich", {})},
-                      {"lync/2013/06/03/20130603091502000_1_p2p.eml", testing::SampleSession()},
-                      {"scans/broken.pdf", "%PDF-1.4\nthis is not a pdf at all"}}));
+        BuildArchive(
+            ArchiveFormat::kZip,
+            {{"mail/falcon.eml", falcon},
+             // RFC 2047 lets a subject carry a line break and a þ: both would
+             // break a Concordance line if written as they are.
+             {"mail/lunch.eml", Email("=?UTF-8?Q?Lunch=0Aplans_=C3=BE_ok?=", "carol@contoso.com",
+                                      "alice@contoso.com", "sandwich", {})},
+             {"lync/2013/06/03/20130603091502000_1_p2p.eml", testing::SampleSession()},
+             {"scans/broken.pdf", "%PDF-1.4\nthis is not a pdf at all"}}));
     WriteFileOrDie(dir_->path() / "bob.zip",
                    BuildArchive(ArchiveFormat::kZip, {{"inbox/falcon-copy.eml", falcon}}));
     for (const auto& [file, custodian] : std::vector<std::pair<std::string, std::string>>{
@@ -249,6 +252,14 @@ TEST_F(ExporterTest, MultilingualValuesSurviveTheLoadFileAndTheManifest) {
   EXPECT_EQ(package["documents"][0]["tags"]["#Subject"], kFalconSubject);
   EXPECT_EQ(package["documents"][0]["DocType"], "Message");
   EXPECT_EQ(package["documents"][0]["tags"]["#Custodian"], "Alice");
+}
+
+TEST_F(ExporterTest, LineBreaksAndThornsInsideValuesCannotBreakALoadFileLine) {
+  const Json package = ExportAndVerify(Options("sandwich", "newline"));
+  ASSERT_FALSE(package.is_null());
+  ASSERT_EQ(package["dat"].size(), 1u);  // the verifier also found no bare line break
+  EXPECT_EQ(package["dat"][0]["SUBJECT"], "Lunch\u00AEplans ? ok");
+  EXPECT_EQ(package["documents"][0]["tags"]["#Subject"], "Lunch\nplans \u00FE ok");
 }
 
 TEST_F(ExporterTest, AnImSessionExportsItsTranscriptTextAndImTags) {
