@@ -17,16 +17,18 @@ class CsvWriter {
   explicit CsvWriter(std::ostream& out, bool byte_order_mark = true);
 
   /// One row, CRLF-terminated. A field with a comma, quote, CR or LF is quoted and its quotes
-  /// doubled. A field starting with = + - @ (a spreadsheet formula) gets a leading apostrophe,
-  /// so a hostile subject line cannot run as a formula in the officer's spreadsheet (OWASP CSV
-  /// injection).
+  /// doubled. A field starting with = + - @ (a spreadsheet formula; also tab or CR, which
+  /// OWASP lists too) gets a leading apostrophe, so a hostile subject line cannot run as a
+  /// formula in the officer's spreadsheet (OWASP CSV injection).
   void WriteRow(const std::vector<std::string>& fields);
 
  private:
   std::ostream& out_;
 };
 
-/// The field as CsvWriter writes it (quoted and neutralised as above).
-std::string CsvField(std::string_view value);
+/// The field as CsvWriter writes it (quoted and neutralised as above). Not named CsvField:
+/// common/strings.h has that one (plain RFC 4180, no formula neutralisation) for the ingest
+/// logs, and two definitions of one name in namespace docket would not link.
+std::string CsvReportField(std::string_view value);
 
 }  // namespace docket

@@ -1,4 +1,239 @@
 /** @file
- *  @brief See export_plan.h.
+ *  @brief PlanExport: selection → families → copies → dedupe → control numbers.
+ *
+ *  Vocabulary:
+ *  - A *family* is a parent (an email, an IM conversation, a meeting, a loose file) with every
+ *    item below it (attachments, uploaded handouts, nested archives and their members). Its
+ *    parent is found by walking up from any member and stopping below the containers the
+ *    member was collected in (the zip or PST given to `docket ingest`): those hold families,
+ *    they are not part of one.
+ *  - A *copy* is one place the family's parent was found. Ingest stores identical content once
+ *    and records every further place as a location (storage/doc_store.h), so a message found
+ *    in three custodians' mailboxes is one stored family with three copies.
+ *  - Dedupe decides which copies become documents; the others are listed as withheld
+ *    duplicates with the DocID that stands for them (Duplicates.csv).
  */
 #include "export/export_plan.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/doc_store.h"
+
+namespace docket {
+namespace {
+
+struct Copy {
+  std::string custodian;
+  std::string source_path;
+};
+
+// One family (or, with families excluded, one item) and its members in document order.
+struct Unit {
+  ItemId root = kNoItem;
+  std::string sha256;
+  std::vector<ItemId> members;            // root first, then depth-first in id order
+  std::unordered_map<ItemId, ItemId> parent_of;  // within the unit
+  std::vector<Copy> copies;               // the root's own place first
+};
+
+class Planner {
+ public:
+  Planner(const ExportOptions& options, const DocStore& store) : options_(options), store_(store) {}
+
+  Result<ExportPlan> Run(const std::vector<ItemId>& matched, const std::vector<ItemId>& unindexed) {
+    ExportPlan plan;
+    std::set<ItemId> selected;
+    if (options_.include != ExportInclude::kUnindexed) {
+      for (ItemId id : matched) {
+        DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(id));
+        if (item->kind != ItemKind::kImMessage) {
+          selected.insert(id);
+          responsive_.insert(id);
+        }
+      }
+      plan.matched = responsive_.size();
+    }
+    if (options_.include != ExportInclude::kIndexed) {
+      for (ItemId id : unindexed) {
+        DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(id));
+        if (item->kind != ItemKind::kImMessage && selected.insert(id).second) {
+          ++plan.unindexed;
+        }
+      }
+    }
+
+    // Roots in id order: a family is listed where its parent was ingested.
+    std::map<ItemId, std::set<ItemId>> roots;  // root -> selected members (families excluded)
+    for (ItemId id : selected) {
+      ItemId root = id;
+      if (options_.families == ExportFamilies::kInclude) {
+        DOCKET_ASSIGN_OR_RETURN(root, FamilyParent(id));
+      }
+      roots[root].insert(id);
+    }
+
+    // Content already produced: sha256 (+ custodian) -> the DocID standing for it.
+    std::unordered_map<std::string, std::string> produced;
+    uint64_t next_number = options_.bates_start;
+    for (const auto& [root, members] : roots) {
+      DOCKET_ASSIGN_OR_RETURN(Unit unit, BuildUnit(root));
+      for (const Copy& copy : unit.copies) {
+        std::string key = unit.sha256.empty() ? "item:" + std::to_string(root) : unit.sha256;
+        if (options_.dedupe == ExportDedupe::kCustodian) {
+          key += '\n' + copy.custodian;
+        }
+        if (options_.dedupe != ExportDedupe::kNone) {
+          if (auto kept = produced.find(key); kept != produced.end()) {
+            plan.duplicates.push_back({root, kept->second, copy.custodian, copy.source_path});
+            continue;
+          }
+        }
+        const size_t first = plan.documents.size();
+        std::unordered_map<ItemId, size_t> index_of;
+        for (ItemId member : unit.members) {
+          PlannedDocument doc;
+          doc.item_id = member;
+          doc.doc_id = ControlNumber(options_.bates_prefix, next_number++, options_.bates_digits);
+          doc.custodian = copy.custodian;
+          doc.responsive = responsive_.count(member) > 0;
+          if (member == root) {
+            doc.source_path = copy.source_path;
+          } else {
+            DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(member));
+            // A member's place is its path inside this copy of the parent.
+            doc.source_path = RebasePath(item->ipath, unit, copy);
+          }
+          if (auto parent = unit.parent_of.find(member); parent != unit.parent_of.end()) {
+            PlannedDocument& parent_doc = plan.documents[index_of.at(parent->second)];
+            doc.parent_doc_id = parent_doc.doc_id;
+            parent_doc.attachment_ids.push_back(doc.doc_id);
+          }
+          index_of[member] = plan.documents.size();
+          plan.documents.push_back(std::move(doc));
+        }
+        const std::string begin = plan.documents[first].doc_id;
+        const std::string end = plan.documents.back().doc_id;
+        for (size_t i = first; i < plan.documents.size(); ++i) {
+          plan.documents[i].begin_attach = begin;
+          plan.documents[i].end_attach = end;
+        }
+        produced.emplace(std::move(key), begin);
+      }
+    }
+    return plan;
+  }
+
+ private:
+  // Items are read once; a plan touches each family member a few times.
+  Result<const Item*> Load(ItemId id) {
+    if (auto it = cache_.find(id); it != cache_.end()) {
+      return &it->second;
+    }
+    Result<Item> item = store_.GetItem(id);
+    if (!item.ok()) {
+      return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
+    }
+    // The text is not needed to plan; dropping it keeps a large plan small.
+    item->text.clear();
+    item->text.shrink_to_fit();
+    item->messages.clear();
+    return &cache_.emplace(id, std::move(*item)).first->second;
+  }
+
+  // The highest ancestor below the containers that hold the family (see the file comment).
+  Result<ItemId> FamilyParent(ItemId id) {
+    std::vector<const Item*> chain;
+    for (ItemId at = id; at != kNoItem;) {
+      DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(at));
+      chain.push_back(item);
+      at = item->parent_id;
+      if (chain.size() > 1000) {
+        return Status::Corruption("item " + std::to_string(id) + " has a parent cycle");
+      }
+    }
+    while (chain.size() > 1 && chain.back()->kind == ItemKind::kContainer) {
+      chain.pop_back();
+    }
+    return chain.back()->id;
+  }
+
+  Result<Unit> BuildUnit(ItemId root) {
+    Unit unit;
+    unit.root = root;
+    DOCKET_ASSIGN_OR_RETURN(const Item* head, Load(root));
+    unit.sha256 = head->sha256;
+    if (options_.families == ExportFamilies::kInclude) {
+      DOCKET_RETURN_IF_ERROR(AddDescendants(root, unit));
+    } else {
+      unit.members.push_back(root);
+    }
+    unit.copies.push_back({head->custodian, head->ipath});
+    // Further places of the same content belong to the item that holds it (FindByContent);
+    // another stored item with equal bytes (an attachment of a different message) has copies of
+    // its own and must not claim these.
+    if (!head->sha256.empty()) {
+      Result<ItemId> holder = store_.FindByContent(head->sha256);
+      if (holder.ok() && *holder == root) {
+        DOCKET_ASSIGN_OR_RETURN(std::vector<Location> places, store_.GetLocations(head->sha256));
+        for (const Location& place : places) {
+          if (place.ipath == head->ipath && place.custodian == head->custodian) {
+            continue;
+          }
+          unit.copies.push_back({place.custodian, place.ipath});
+        }
+      }
+    }
+    return unit;
+  }
+
+  Status AddDescendants(ItemId id, Unit& unit) {
+    unit.members.push_back(id);
+    DOCKET_ASSIGN_OR_RETURN(std::vector<ItemId> children, store_.GetChildren(id));
+    std::sort(children.begin(), children.end());
+    for (ItemId child : children) {
+      DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(child));
+      if (item->kind == ItemKind::kImMessage) {
+        continue;  // a line of the conversation: the conversation's native holds it
+      }
+      unit.parent_of[child] = id;
+      DOCKET_RETURN_IF_ERROR(AddDescendants(child, unit));
+    }
+    return Status::OK();
+  }
+
+  // "a.zip!/x.eml!/attachment/1" in a copy found at "b.zip!/y.eml" is "b.zip!/y.eml!/attachment/1".
+  std::string RebasePath(const std::string& ipath, const Unit& unit, const Copy& copy) {
+    const Item& head = cache_.at(unit.root);
+    if (copy.source_path == head.ipath || ipath.compare(0, head.ipath.size(), head.ipath) != 0) {
+      return ipath;
+    }
+    return copy.source_path + ipath.substr(head.ipath.size());
+  }
+
+  const ExportOptions& options_;
+  const DocStore& store_;
+  std::unordered_map<ItemId, Item> cache_;
+  std::unordered_set<ItemId> responsive_;
+};
+
+}  // namespace
+
+std::string ControlNumber(const std::string& prefix, uint64_t number, uint32_t digits) {
+  std::string counter = std::to_string(number);
+  if (counter.size() < digits) {
+    counter.insert(0, digits - counter.size(), '0');
+  }
+  return prefix + counter;
+}
+
+Result<ExportPlan> PlanExport(const ExportOptions& options, const std::vector<ItemId>& matched,
+                              const std::vector<ItemId>& unindexed, const DocStore& store) {
+  DOCKET_RETURN_IF_ERROR(ValidateExportOptions(options));
+  return Planner(options, store).Run(matched, unindexed);
+}
+
+}  // namespace docket

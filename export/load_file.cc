@@ -2,3 +2,155 @@
  *  @brief See load_file.h.
  */
 #include "export/load_file.h"
+
+#include <cassert>
+#include <string>
+
+#include "common/time_util.h"
+
+namespace docket {
+namespace {
+
+// The format's delimiters as UTF-8: in a Unicode load file they are code points, not the
+// single bytes of the Windows-1252 files the convention started with (ediscovery.md §4.2).
+constexpr std::string_view kQualifier = "\xC3\xBE";  // þ U+00FE
+constexpr std::string_view kSeparator = "\x14";      // DC4 U+0014
+constexpr std::string_view kNewline = "\xC2\xAE";    // ® U+00AE
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+std::string Join(const std::vector<std::string>& values) {
+  std::string joined;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) {
+      joined += ';';
+    }
+    joined += values[i];
+  }
+  return joined;
+}
+
+// Unknown dates stay empty: a review platform would load 1970-01-01 as a real date.
+std::string Date(UtcMillis millis) { return millis == 0 ? std::string() : FormatIso8601(millis); }
+
+// ".\NATIVES\0001\DKT0000001.eml": relative to the load file, which sits at the package root.
+std::string WindowsRelativePath(const std::optional<PackageFile>& file) {
+  if (!file.has_value() || file->path.empty()) {
+    return {};
+  }
+  std::string path = ".\\";
+  for (char c : file->path) {
+    path += c == '/' ? '\\' : c;
+  }
+  return path;
+}
+
+}  // namespace
+
+const std::vector<std::string>& LoadFileColumns() {
+  static const std::vector<std::string> kColumns = {
+      "BEGBATES",     "ENDBATES",   "BEGATTACH",         "ENDATTACH",  "PARENT_BATES",
+      "ATTACH_IDS",   "CUSTODIAN",  "ALL_CUSTODIANS",    "FROM",       "TO",
+      "CC",           "BCC",        "PARTICIPANTS",      "SUBJECT",    "DATESENT",
+      "DATERCVD",     "SESSIONID",  "CONVERSATION_KIND", "MSGCOUNT",   "CONVERSATION_END",
+      "MESSAGECLASS", "IMPORTANCE", "MESSAGEID",         "AUTHOR",     "FILENAME",
+      "FILEEXT",      "FILESIZE",   "LANGUAGE",          "MD5HASH",    "SHA1HASH",
+      "SHA256HASH",   "NATIVEPATH", "TEXTPATH",          "SOURCEPATH", "INDEXSTATE",
+      "INDEXREASON"};
+  return kColumns;
+}
+
+std::string LoadFileValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == '\r') {
+      out += kNewline;
+      if (i + 1 < value.size() && value[i + 1] == '\n') {
+        ++i;  // CR LF is one line break
+      }
+    } else if (c == '\n') {
+      out += kNewline;
+    } else if (c == kSeparator[0]) {
+      out += '?';
+    } else if (value.substr(i, kQualifier.size()) == kQualifier) {
+      out += '?';
+      i += kQualifier.size() - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+LoadFileWriter::LoadFileWriter(std::ostream& out) : out_(out) {
+  out_ << kByteOrderMark;
+  const std::vector<std::string>& columns = LoadFileColumns();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) {
+      out_ << kSeparator;
+    }
+    out_ << kQualifier << columns[i] << kQualifier;
+  }
+  out_ << "\r\n";
+}
+
+void LoadFileWriter::AddDocument(const ExportRecord& record) {
+  // The digests of the bytes in the package when the native was written; the ingest digests
+  // otherwise, so a document whose native is missing still carries its identity.
+  const NativeDigests& digests =
+      record.native.has_value() ? record.native->digests : record.ingest_digests;
+  const std::vector<std::string> values = {
+      record.doc_id,
+      record.doc_id,
+      record.begin_attach,
+      record.end_attach,
+      record.parent_doc_id,
+      Join(record.attachment_ids),
+      record.custodian,
+      Join(record.all_custodians),
+      record.from,
+      Join(record.to),
+      Join(record.cc),
+      Join(record.bcc),
+      Join(record.participants),
+      record.subject,
+      Date(record.sent),
+      Date(record.received),
+      record.session_id,
+      record.conversation_kind,
+      // Only conversations and meetings have messages; 0 on an email would read as "empty".
+      record.message_count == 0 ? std::string() : std::to_string(record.message_count),
+      Date(record.session_end),
+      record.message_class,
+      record.importance,
+      record.message_id,
+      record.author,
+      record.file_name,
+      record.file_extension,
+      std::to_string(record.file_size),
+      record.language,
+      digests.md5,
+      digests.sha1,
+      digests.sha256,
+      WindowsRelativePath(record.native),
+      WindowsRelativePath(record.text),
+      record.source_path,
+      record.index_state,
+      record.state_reason,
+  };
+  assert(values.size() == LoadFileColumns().size());
+  std::string line;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) {
+      line += kSeparator;
+    }
+    line += kQualifier;
+    line += LoadFileValue(values[i]);
+    line += kQualifier;
+  }
+  line += "\r\n";
+  out_ << line;
+}
+
+}  // namespace docket
