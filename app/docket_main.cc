@@ -9,11 +9,17 @@
  *    docket serve     --index DIR [--listen HOST:PORT] [--now YYYY-MM-DDThh:mm:ssZ]
  *    docket unindexed --index DIR [--format text|csv]
  *    docket directory import --index DIR FILE.csv
+ *    docket export    --index DIR --query KQL --out FILE.zip [--case NAME]
+ *                     [--include indexed|all|unindexed] [--dedupe none|global|custodian]
+ *                     [--families include|exclude] [--bates-prefix DKT] [--bates-start 1]
+ *                     [--bates-digits 7] [--now TIME]
  *  Exit codes: 0 success, 1 the command failed (message on stderr), 2 usage error.
  */
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -25,6 +31,7 @@
 #include <vector>
 
 #include "common/time_util.h"
+#include "export/exporter.h"
 #include "indexer/ingest_pipeline.h"
 #include "indexer/unindexed_log.h"
 #include "query/searcher.h"
@@ -47,7 +54,12 @@ constexpr const char* kUsage =
     "            [--now 2024-06-12T10:00:00Z]   the clock of KQL's today, \"this week\", ...\n"
     "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n"
     "  directory import --index DIR FILE.csv\n"
-    "            identities (DisplayName,SmtpAddress,SipAddress): SIP and SMTP of one person\n";
+    "            identities (DisplayName,SmtpAddress,SipAddress): SIP and SMTP of one person\n"
+    "  export    --index DIR --query KQL --out FILE.zip [--case NAME]\n"
+    "            [--include indexed|all|unindexed] [--dedupe none|global|custodian]\n"
+    "            [--families include|exclude] [--bates-prefix DKT] [--bates-start 1]\n"
+    "            [--bates-digits 7] [--now TIME]   a production: natives, text, EDRM XML,\n"
+    "            Concordance DAT and reports in one zip\n";
 
 // Flags ("--name value") and positional arguments of one subcommand.
 struct Args {
@@ -355,6 +367,106 @@ int RunDirectory(const Args& args) {
   return 0;
 }
 
+// Ctrl-C during an export: stop between documents and remove the partial package.
+std::atomic<bool> g_export_cancelled{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void CancelExportOnSignal(int) { g_export_cancelled.store(true); }
+
+bool ParseUnsigned(const std::string& text, uint64_t* out) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  *out = std::stoull(text);
+  return true;
+}
+
+int RunExport(const Args& args) {
+  ExportOptions options;
+  options.index_dir = args.Get("index");
+  options.query = args.Get("query");
+  options.out = args.Get("out");
+  options.case_name = args.Get("case");
+  if (options.index_dir.empty() || options.out.empty() || !args.positional.empty()) {
+    return UsageError("export needs --index DIR, --query KQL and --out FILE.zip");
+  }
+  Result<ExportInclude> include = ParseExportInclude(args.Get("include", "indexed"));
+  Result<ExportDedupe> dedupe = ParseExportDedupe(args.Get("dedupe", "none"));
+  Result<ExportFamilies> families = ParseExportFamilies(args.Get("families", "include"));
+  for (const Status& status : {include.status(), dedupe.status(), families.status()}) {
+    if (!status.ok()) {
+      return UsageError(status.message());
+    }
+  }
+  options.include = *include;
+  options.dedupe = *dedupe;
+  options.families = *families;
+  options.bates_prefix = args.Get("bates-prefix", options.bates_prefix);
+  uint64_t digits = options.bates_digits;
+  if (!ParseUnsigned(args.Get("bates-start", "1"), &options.bates_start) ||
+      !ParseUnsigned(args.Get("bates-digits", "7"), &digits) || digits > 18) {
+    return UsageError("--bates-start and --bates-digits take whole numbers");
+  }
+  options.bates_digits = static_cast<uint32_t>(digits);
+  if (!ParseNow(args, &options.now)) {
+    return UsageError("--now takes a UTC time like 2024-06-12T10:00:00Z");
+  }
+  if (const Status valid = ValidateExportOptions(options); !valid.ok()) {
+    return UsageError(valid.message());
+  }
+  std::signal(SIGINT, CancelExportOnSignal);
+  std::signal(SIGTERM, CancelExportOnSignal);
+  ExportControl control;
+  control.cancel = &g_export_cancelled;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const auto start = std::chrono::steady_clock::now();
+  if (tty) {
+    auto last = start - std::chrono::seconds(1);
+    control.on_progress = [&](const ExportProgress& progress) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(200) && progress.phase == "writing") {
+        return;
+      }
+      last = now;
+      const double fraction =
+          progress.documents_total == 0
+              ? (progress.phase == "done" ? 1.0 : 0.0)
+              : static_cast<double>(progress.documents_done) / progress.documents_total;
+      constexpr int kWidth = 30;
+      const int filled = static_cast<int>(fraction * kWidth);
+      const double seconds = std::chrono::duration<double>(now - start).count();
+      std::fprintf(stderr, "\r\033[K%-9s [%s%s] %3.0f%%  %llu/%llu documents  %.1f MB  %.1f MB/s",
+                   progress.phase.c_str(), std::string(filled, '#').c_str(),
+                   std::string(kWidth - filled, ' ').c_str(), fraction * 100,
+                   static_cast<unsigned long long>(progress.documents_done),
+                   static_cast<unsigned long long>(progress.documents_total),
+                   static_cast<double>(progress.bytes_written) / 1e6,
+                   seconds > 0 ? static_cast<double>(progress.bytes_written) / 1e6 / seconds : 0.0);
+    };
+  }
+  Result<ExportResult> result = docket::RunExport(options, control);
+  if (tty) {
+    std::fputs("\r\033[K", stderr);
+  }
+  if (!result.ok()) {
+    return Fail(result.error());
+  }
+  const ExportCounts& counts = result->counts;
+  std::cout << "exported " << counts.documents << " documents (" << counts.families << " families, "
+            << counts.natives << " natives, " << counts.native_bytes << " native bytes, "
+            << counts.unindexed << " unindexed, " << counts.duplicates << " duplicates withheld, "
+            << counts.errors << " errors, " << counts.warnings << " warnings) for "
+            << counts.matched << " matching items to " << result->package.string() << " ("
+            << result->package_bytes << " bytes, sha256 " << result->package_sha256 << ")"
+            << std::endl;
+  if (counts.errors > 0) {
+    std::cerr << "docket: " << counts.errors
+              << " documents have errors: see 'Errors and Warnings.csv' in the package\n";
+  }
+  return 0;
+}
+
 int RunServe(const Args& args) {
   const std::string index = args.Get("index");
   if (index.empty()) {
@@ -390,6 +502,10 @@ int Main(int argc, char** argv) {
       {"serve", {{"index", "listen", "now"}, RunServe}},
       {"unindexed", {{"index", "format"}, RunUnindexed}},
       {"directory", {{"index"}, RunDirectory}},
+      {"export",
+       {{"index", "query", "out", "case", "include", "dedupe", "families", "bates-prefix",
+         "bates-start", "bates-digits", "now"},
+        RunExport}},
   };
   const auto it = commands.find(command);
   if (it == commands.end()) {

@@ -12,7 +12,8 @@ namespace docket {
 namespace {
 
 template <typename Enum, size_t N>
-Result<Enum> ParseWord(std::string_view word, const std::array<std::pair<std::string_view, Enum>, N>& words,
+Result<Enum> ParseWord(std::string_view word,
+                       const std::array<std::pair<std::string_view, Enum>, N>& words,
                        std::string_view option) {
   std::string accepted;
   for (const auto& [name, value] : words) {

@@ -35,9 +35,9 @@ struct Copy {
 struct Unit {
   ItemId root = kNoItem;
   std::string sha256;
-  std::vector<ItemId> members;            // root first, then depth-first in id order
+  std::vector<ItemId> members;                   // root first, then depth-first in id order
   std::unordered_map<ItemId, ItemId> parent_of;  // within the unit
-  std::vector<Copy> copies;               // the root's own place first
+  std::vector<Copy> copies;                      // the root's own place first
 };
 
 class Planner {

@@ -23,14 +23,14 @@ class DocStore;
 
 struct PlannedDocument {
   ItemId item_id = kNoItem;
-  std::string doc_id;         // "DKT0000001"
-  std::string begin_attach;   // the family parent's DocID
-  std::string end_attach;     // the family's last DocID
-  std::string parent_doc_id;  // direct parent's DocID; empty for the family parent
+  std::string doc_id;                       // "DKT0000001"
+  std::string begin_attach;                 // the family parent's DocID
+  std::string end_attach;                   // the family's last DocID
+  std::string parent_doc_id;                // direct parent's DocID; empty for the family parent
   std::vector<std::string> attachment_ids;  // direct children's DocIDs
-  std::string custodian;    // this copy's custodian
-  std::string source_path;  // this copy's ipath
-  bool responsive = false;  // the query matched this item itself
+  std::string custodian;                    // this copy's custodian
+  std::string source_path;                  // this copy's ipath
+  bool responsive = false;                  // the query matched this item itself
 };
 
 /// A copy dedupe withheld: where it was found and the document that stands for it.

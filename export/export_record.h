@@ -48,8 +48,8 @@ struct ExportRecord {
   std::vector<std::string> bcc;
   std::vector<std::string> participants;
   std::string subject;
-  UtcMillis sent = 0;      // 0: unknown (written as an empty value)
-  UtcMillis received = 0;  // 0: unknown
+  UtcMillis sent = 0;         // 0: unknown (written as an empty value)
+  UtcMillis received = 0;     // 0: unknown
   UtcMillis session_end = 0;  // last message of a conversation or meeting; 0 otherwise
   std::string message_class;  // IPM.Note, ...
   std::string importance;     // high, medium, low; empty when unknown

@@ -1,4 +1,676 @@
 /** @file
- *  @brief See exporter.h.
+ *  @brief RunExport: select (query/searcher) → plan (export_plan) → write every document's
+ *  native and text into the zip while building the load files and reports in staging files
+ *  beside it → add those → Export Summary.csv with the SHA-256 of every other file → rename.
+ *
+ *  Defensibility choices (ediscovery.md §6):
+ *  - Natives are read from the store and hashed (MD5, SHA-1, SHA-256) as they go into the zip;
+ *    each digest is compared with the one recorded at ingest, and a difference is an Error row
+ *    naming both values. The document is still produced: withholding it would hide the problem.
+ *  - An item without a native, or that could not be indexed, is still a document with a DocID;
+ *    the reports say why.
+ *  - The package is "<out>.partial" until it is complete, fsynced and renamed, so a cancelled,
+ *    failed or killed export never leaves a half package under the final name.
+ *  - Reproducible: the plan is deterministic, zip entries carry the item's own date (not the
+ *    clock), and only Export Summary.csv and the reports' entry dates record when it ran.
  */
 #include "export/exporter.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "common/hashing.h"
+#include "export/csv_writer.h"
+#include "export/edrm_manifest.h"
+#include "export/export_plan.h"
+#include "export/export_record.h"
+#include "export/load_file.h"
+#include "export/zip_writer.h"
+#include "query/searcher.h"
+#include "storage/commit_coordinator.h"
+#include "storage/doc_store.h"
+
+#ifndef DOCKET_VERSION
+#define DOCKET_VERSION "unknown"
+#endif
+
+namespace docket {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kDocumentsPerFolder = 1000;  // NATIVES/0001 ... keeps folders browsable
+
+UtcMillis ClockNow() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Lower(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return text;
+}
+
+// The extension of a native's file name in the package: the item's own when it has a sane
+// one, else one for its media type, so review tools open it with the right program.
+std::string NativeExtension(const Item& item) {
+  const std::string& name = item.file_name;
+  const size_t dot = name.rfind('.');
+  if (dot != std::string::npos && dot + 1 < name.size() && name.size() - dot - 1 <= 10) {
+    std::string ext = Lower(name.substr(dot + 1));
+    bool sane = true;
+    for (char c : ext) {
+      sane = sane && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+    }
+    if (sane) {
+      return ext;
+    }
+  }
+  static const std::map<std::string, std::string, std::less<>> kByMediaType = {
+      {"message/rfc822", "eml"},
+      {"application/zip", "zip"},
+      {"application/pdf", "pdf"},
+      {"text/html", "html"},
+      {"text/plain", "txt"},
+      {"application/vnd.ms-outlook", "pst"},
+      {"application/mbox", "mbox"},
+      {"application/ms-tnef", "dat"},
+      {"text/tab-separated-values", "tsv"},
+      {"text/csv", "csv"},
+      {"application/rtf", "rtf"},
+  };
+  if (auto it = kByMediaType.find(Lower(item.media_type)); it != kByMediaType.end()) {
+    return it->second;
+  }
+  switch (item.kind) {
+    case ItemKind::kImConversation:
+    case ItemKind::kMeeting:
+    case ItemKind::kEmail:
+      return "eml";
+    default:
+      return "bin";
+  }
+}
+
+std::string FileExtension(const std::string& file_name) {
+  const size_t dot = file_name.rfind('.');
+  return dot == std::string::npos || dot + 1 == file_name.size() ? ""
+                                                                 : Lower(file_name.substr(dot + 1));
+}
+
+std::string Folder(size_t ordinal) {
+  char name[24];
+  std::snprintf(name, sizeof(name), "%04zu", ordinal / kDocumentsPerFolder + 1);
+  return name;
+}
+
+std::string Join(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& value : values) {
+    out += out.empty() ? "" : ";";
+    out += value;
+  }
+  return out;
+}
+
+std::string DateOrEmpty(UtcMillis millis) { return millis == 0 ? "" : FormatIso8601(millis); }
+
+// The extracted text as produced: the item's text, or for a conversation stored only as lines,
+// one line per message.
+std::string ProductionText(const Item& item) {
+  if (!item.text.empty() || item.messages.empty()) {
+    return item.text;
+  }
+  std::string text;
+  for (const ConversationMessage& message : item.messages) {
+    text += DateOrEmpty(message.sent) + " " + message.sender + ": " + message.text + "\n";
+  }
+  return text;
+}
+
+// The package's own SHA-256, for the chain of custody (the CLI prints it, the job reports it).
+Result<std::string> HashFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status::IOError("cannot read back " + path.string());
+  }
+  Sha256Hasher hasher;
+  std::string block(1 << 20, '\0');
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    hasher.Update(std::string_view(block.data(), static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad()) {
+    return Status::IOError("reading back " + path.string() + " failed");
+  }
+  return hasher.FinishHex();
+}
+
+// The files built beside the package before they are added to it.
+class Staging {
+ public:
+  explicit Staging(fs::path dir) : dir_(std::move(dir)) {}
+  ~Staging() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  Status Create() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    if (!fs::create_directories(dir_, ec) || ec) {
+      return Status::IOError("cannot create the staging folder " + dir_.string() + ": " +
+                             ec.message());
+    }
+    return Status::OK();
+  }
+  Result<std::ofstream*> Open(const std::string& name) {
+    auto stream = std::make_unique<std::ofstream>(dir_ / name, std::ios::binary | std::ios::trunc);
+    if (!*stream) {
+      return Status::IOError("cannot write " + (dir_ / name).string());
+    }
+    std::ofstream* raw = stream.get();
+    files_.emplace(name, std::move(stream));
+    return raw;
+  }
+  Status Close(const std::string& name) {
+    std::ofstream& stream = *files_.at(name);
+    stream.close();
+    if (!stream) {
+      return Status::IOError("writing " + (dir_ / name).string() + " failed (disk full?)");
+    }
+    return Status::OK();
+  }
+  fs::path PathOf(const std::string& name) const { return dir_ / name; }
+
+ private:
+  fs::path dir_;
+  std::map<std::string, std::unique_ptr<std::ofstream>> files_;
+};
+
+struct Problem {
+  std::string level;  // "Error" or "Warning"
+  std::string doc_id;
+  ItemId item_id = kNoItem;
+  std::string source_path;
+  std::string message;
+};
+
+class Exporter {
+ public:
+  Exporter(const ExportOptions& options, const ExportControl& control)
+      : options_(options),
+        control_(control),
+        partial_(fs::path(options.out).concat(".partial")),
+        staging_(fs::path(options.out).concat(".staging")) {}
+
+  ~Exporter() {
+    if (!done_) {
+      zip_.reset();
+      std::error_code ec;
+      fs::remove(partial_, ec);
+    }
+  }
+
+  Result<ExportResult> Run() {
+    result_.started_at = ClockNow();
+    DOCKET_RETURN_IF_ERROR(ValidateExportOptions(options_));
+    Report("selecting");
+    DOCKET_ASSIGN_OR_RETURN(std::vector<ItemId> matched, Matches());
+    const IndexLayout layout(options_.index_dir);
+    DocStoreOptions store_options;
+    store_options.create_if_missing = false;
+    store_options.read_only = true;
+    Result<std::unique_ptr<DocStore>> store = DocStore::Open(layout.store(), store_options);
+    if (!store.ok()) {
+      return store.error().WithContext("opening the store of " + options_.index_dir.string());
+    }
+    store_ = std::move(*store);
+    DOCKET_ASSIGN_OR_RETURN(std::vector<ItemId> unindexed, Unindexed());
+    DOCKET_ASSIGN_OR_RETURN(plan_, PlanExport(options_, matched, unindexed, *store_));
+    const uint64_t last_number = options_.bates_start + plan_.documents.size();
+    if (!plan_.documents.empty() &&
+        ControlNumber("", last_number - 1, options_.bates_digits).size() > options_.bates_digits) {
+      return Status::InvalidArgument(
+          "the production needs " + std::to_string(plan_.documents.size()) +
+          " control numbers from " + std::to_string(options_.bates_start) + ", more than " +
+          std::to_string(options_.bates_digits) + " digits hold; use --bates-digits " +
+          std::to_string(options_.bates_digits + 1));
+    }
+    result_.counts.matched = plan_.matched;
+    result_.counts.duplicates = plan_.duplicates.size();
+    progress_.documents_total = plan_.documents.size();
+
+    DOCKET_RETURN_IF_ERROR(staging_.Create());
+    DOCKET_ASSIGN_OR_RETURN(zip_, ZipWriter::Create(partial_));
+    DOCKET_RETURN_IF_ERROR(WriteDocuments());
+    DOCKET_RETURN_IF_ERROR(WriteReports());
+    DOCKET_RETURN_IF_ERROR(zip_->Close());
+    result_.package_bytes = zip_->bytes_written();
+    zip_.reset();
+    DOCKET_RETURN_IF_ERROR(CheckCancelled());
+    DOCKET_ASSIGN_OR_RETURN(result_.package_sha256, HashFile(partial_));
+    DOCKET_RETURN_IF_ERROR(Publish());
+    result_.package = options_.out;
+    result_.finished_at = ClockNow();
+    progress_.bytes_written = result_.package_bytes;
+    Report("done");
+    done_ = true;
+    return result_;
+  }
+
+ private:
+  Result<std::vector<ItemId>> Matches() {
+    if (options_.include == ExportInclude::kUnindexed) {
+      return std::vector<ItemId>{};
+    }
+    Result<std::unique_ptr<Searcher>> searcher = Searcher::Open(options_.index_dir);
+    if (!searcher.ok()) {
+      return searcher.error().WithContext("opening index " + options_.index_dir.string());
+    }
+    SearchRequest request;
+    request.query_text = options_.query;
+    request.now = options_.now;
+    request.trim_duplicates = false;
+    return (*searcher)->MatchingIds(request);
+  }
+
+  Result<std::vector<ItemId>> Unindexed() {
+    std::vector<ItemId> ids;
+    if (options_.include == ExportInclude::kIndexed) {
+      return ids;
+    }
+    DOCKET_RETURN_IF_ERROR(store_->ForEachItem([&](const Item& item) {
+      if (item.state != IndexState::kIndexed && item.kind != ItemKind::kImMessage) {
+        ids.push_back(item.id);
+      }
+      return true;
+    }));
+    return ids;
+  }
+
+  void Report(const char* phase) {
+    progress_.phase = phase;
+    if (zip_) {
+      progress_.bytes_written = zip_->bytes_written();
+    }
+    if (control_.on_progress) {
+      control_.on_progress(progress_);
+    }
+  }
+
+  Status CheckCancelled() const {
+    if (control_.cancel != nullptr && control_.cancel->load()) {
+      return Status::Cancelled("the export was cancelled; no package was written");
+    }
+    return Status::OK();
+  }
+
+  void AddProblem(std::string level, const ExportRecord& record, std::string message) {
+    (level == "Error" ? result_.counts.errors : result_.counts.warnings)++;
+    problems_.push_back(
+        {std::move(level), record.doc_id, record.item_id, record.source_path, std::move(message)});
+  }
+
+  Status WriteDocuments() {
+    DOCKET_ASSIGN_OR_RETURN(std::ofstream * dat_file, staging_.Open("loadfile.dat"));
+    DOCKET_ASSIGN_OR_RETURN(std::ofstream * xml_file, staging_.Open("manifest.xml"));
+    DOCKET_ASSIGN_OR_RETURN(std::ofstream * results_file, staging_.Open("Results.csv"));
+    DOCKET_ASSIGN_OR_RETURN(std::ofstream * unindexed_file, staging_.Open("Unindexed Items.csv"));
+    LoadFileWriter dat(*dat_file);
+    EdrmManifestHeader header;
+    header.description =
+        options_.case_name.empty() ? "Docket export" : "Docket export: " + options_.case_name;
+    EdrmManifestWriter manifest(*xml_file, header);
+    CsvWriter results(*results_file);
+    results.WriteRow({"DocID",      "ParentDocID", "BegAttach",     "EndAttach",  "Responsive",
+                      "Kind",       "Custodian",   "AllCustodians", "SourcePath", "Subject",
+                      "From",       "To",          "Participants",  "Sent",       "Received",
+                      "FileName",   "Size",        "MessageClass",  "MessageID",  "SessionID",
+                      "IndexState", "NativePath",  "TextPath",      "SHA256"});
+    CsvWriter unindexed(*unindexed_file);
+    unindexed.WriteRow({"DocID", "ItemId", "State", "Reason", "Custodian", "SourcePath", "FileName",
+                        "Size", "SHA256", "NativePath"});
+
+    std::vector<EdrmRelationship> relationships;
+    uint64_t missing_ingest_digests = 0;
+    for (size_t ordinal = 0; ordinal < plan_.documents.size(); ++ordinal) {
+      DOCKET_RETURN_IF_ERROR(CheckCancelled());
+      const PlannedDocument& planned = plan_.documents[ordinal];
+      Result<Item> loaded = store_->GetItem(planned.item_id);
+      if (!loaded.ok()) {
+        return loaded.error().WithContext("reading item " + std::to_string(planned.item_id));
+      }
+      const Item& item = *loaded;
+      ExportRecord record = MakeRecord(planned, item);
+      if (!planned.parent_doc_id.empty()) {
+        relationships.push_back({planned.parent_doc_id, planned.doc_id});
+      }
+      const std::string folder = Folder(ordinal);
+      if (item.sha256.empty()) {
+        AddProblem("Error", record, "no native was stored for this item at ingest");
+      } else {
+        Result<std::string> native = store_->GetNative(item.sha256);
+        if (!native.ok()) {
+          AddProblem("Error", record,
+                     "the native is missing from the store: " + native.error().ToString());
+        } else {
+          PackageFile file;
+          file.file_name = planned.doc_id + "." + NativeExtension(item);
+          file.path = "NATIVES/" + folder + "/" + file.file_name;
+          ZipEntryOptions entry;
+          entry.modified = item.sent;
+          DOCKET_ASSIGN_OR_RETURN(file.digests, zip_->AddEntry(file.path, *native, entry));
+          file.size = native->size();
+          if (item.md5.empty() || item.sha1.empty()) {
+            ++missing_ingest_digests;
+          }
+          VerifyDigests(record, file.digests);
+          written_files_.push_back(file);
+          record.native = std::move(file);
+          ++result_.counts.natives;
+          result_.counts.native_bytes += record.native->size;
+        }
+      }
+      const std::string text = ProductionText(item);
+      if (!text.empty()) {
+        PackageFile file;
+        file.file_name = planned.doc_id + ".txt";
+        file.path = "TEXT/" + folder + "/" + file.file_name;
+        ZipEntryOptions entry;
+        entry.modified = item.sent;
+        entry.compress = true;
+        DOCKET_ASSIGN_OR_RETURN(file.digests, zip_->AddEntry(file.path, text, entry));
+        file.size = text.size();
+        written_files_.push_back(file);
+        record.text = std::move(file);
+        ++result_.counts.text_files;
+      }
+      if (item.state != IndexState::kIndexed) {
+        ++result_.counts.unindexed;
+        unindexed.WriteRow({record.doc_id, std::to_string(item.id), record.index_state,
+                            record.state_reason, record.custodian, record.source_path,
+                            item.file_name, std::to_string(item.size), item.sha256,
+                            record.native ? record.native->path : ""});
+      }
+      if (record.doc_id == record.begin_attach) {
+        ++result_.counts.families;
+      }
+      dat.AddDocument(record);
+      manifest.AddDocument(record);
+      results.WriteRow({record.doc_id,
+                        record.parent_doc_id,
+                        record.begin_attach,
+                        record.end_attach,
+                        record.responsive ? "Yes" : "No",
+                        std::string(ItemKindName(item.kind)),
+                        record.custodian,
+                        Join(record.all_custodians),
+                        record.source_path,
+                        record.subject,
+                        record.from,
+                        Join(record.to),
+                        Join(record.participants),
+                        DateOrEmpty(record.sent),
+                        DateOrEmpty(record.received),
+                        item.file_name,
+                        std::to_string(item.size),
+                        record.message_class,
+                        record.message_id,
+                        record.session_id,
+                        record.index_state,
+                        record.native ? record.native->path : "",
+                        record.text ? record.text->path : "",
+                        item.sha256});
+      ++result_.counts.documents;
+      progress_.documents_done = ordinal + 1;
+      if (ordinal % 64 == 63) {
+        Report("writing");
+      }
+    }
+    if (missing_ingest_digests > 0) {
+      problems_.push_back(
+          {"Warning", "", kNoItem, "",
+           std::to_string(missing_ingest_digests) +
+               " natives were ingested before MD5 and SHA-1 were recorded: only their SHA-256 "
+               "could be verified; the MD5 and SHA-1 in the load files were computed at export"});
+      ++result_.counts.warnings;
+    }
+    manifest.Finish(relationships);
+    for (const char* name :
+         {"loadfile.dat", "manifest.xml", "Results.csv", "Unindexed Items.csv"}) {
+      DOCKET_RETURN_IF_ERROR(staging_.Close(name));
+    }
+    return Status::OK();
+  }
+
+  void VerifyDigests(const ExportRecord& record, const NativeDigests& written) {
+    const NativeDigests& recorded = record.ingest_digests;
+    const std::pair<const char*, std::pair<const std::string*, const std::string*>> checks[] = {
+        {"SHA-256", {&recorded.sha256, &written.sha256}},
+        {"MD5", {&recorded.md5, &written.md5}},
+        {"SHA-1", {&recorded.sha1, &written.sha1}},
+    };
+    for (const auto& [name, values] : checks) {
+      if (!values.first->empty() && *values.first != *values.second) {
+        AddProblem("Error", record,
+                   std::string(name) +
+                       " of the native differs from the one recorded at ingest "
+                       "(recorded " +
+                       *values.first + ", exported bytes " + *values.second +
+                       "): the stored copy changed after collection");
+      }
+    }
+  }
+
+  ExportRecord MakeRecord(const PlannedDocument& planned, const Item& item) {
+    ExportRecord record;
+    record.doc_id = planned.doc_id;
+    record.item_id = item.id;
+    record.kind = item.kind;
+    const bool message = item.kind == ItemKind::kEmail || item.kind == ItemKind::kImConversation ||
+                         item.kind == ItemKind::kMeeting;
+    record.doc_type = message ? "Message" : "File";
+    record.mime_type = item.media_type;
+    record.begin_attach = planned.begin_attach;
+    record.end_attach = planned.end_attach;
+    record.parent_doc_id = planned.parent_doc_id;
+    record.attachment_ids = planned.attachment_ids;
+    record.custodian = planned.custodian;
+    std::set<std::string> seen;
+    auto add_custodian = [&](const std::string& name) {
+      if (!name.empty() && seen.insert(name).second) {
+        record.all_custodians.push_back(name);
+      }
+    };
+    // In collection order (the order ingest met them), the same for every copy.
+    for (const std::string& name : item.custodians) {
+      add_custodian(name);
+    }
+    add_custodian(item.custodian);
+    add_custodian(planned.custodian);
+    record.source_path = planned.source_path;
+    record.from = item.from;
+    record.to = item.to;
+    record.cc = item.cc;
+    record.bcc = item.bcc;
+    record.participants = item.participants;
+    record.subject = item.title;
+    record.sent = item.sent;
+    record.received = item.received;
+    if (item.kind == ItemKind::kImConversation || item.kind == ItemKind::kMeeting) {
+      record.session_end = item.last_activity;
+      record.conversation_kind = item.kind == ItemKind::kMeeting ? "conf" : "p2p";
+    }
+    record.message_class = item.item_class;
+    record.importance = item.importance;
+    record.message_id = item.message_id;
+    record.session_id = item.session_id;
+    record.message_count = item.message_count;
+    record.attachment_count = item.attachment_count;
+    record.attachment_names = item.attachment_names;
+    record.author = item.author;
+    record.file_name = item.file_name;
+    record.file_extension = FileExtension(item.file_name);
+    record.file_size = item.size;
+    record.language = item.language;
+    record.index_state = std::string(IndexStateName(item.state));
+    record.state_reason = item.state_reason;
+    record.responsive = planned.responsive;
+    record.ingest_digests = NativeDigests{item.md5, item.sha1, item.sha256};
+    return record;
+  }
+
+  Status WriteReports() {
+    Report("reports");
+    DOCKET_ASSIGN_OR_RETURN(std::ofstream * duplicates_file, staging_.Open("Duplicates.csv"));
+    CsvWriter duplicates(*duplicates_file);
+    duplicates.WriteRow({"DuplicateItemId", "DuplicateCustodian", "DuplicateSourcePath",
+                         "KeptDocID", "AllCustodians", "SHA256"});
+    for (const WithheldDuplicate& duplicate : plan_.duplicates) {
+      Result<Item> item = store_->GetItem(duplicate.item_id);
+      std::vector<std::string> custodians;
+      std::string sha256;
+      if (item.ok()) {
+        custodians = item->custodians;
+        sha256 = item->sha256;
+      }
+      duplicates.WriteRow({std::to_string(duplicate.item_id), duplicate.custodian,
+                           duplicate.source_path, duplicate.kept_doc_id, Join(custodians), sha256});
+    }
+    DOCKET_RETURN_IF_ERROR(staging_.Close("Duplicates.csv"));
+
+    DOCKET_ASSIGN_OR_RETURN(std::ofstream * problems_file,
+                            staging_.Open("Errors and Warnings.csv"));
+    CsvWriter problems(*problems_file);
+    problems.WriteRow({"Level", "DocID", "ItemId", "SourcePath", "Message"});
+    for (const Problem& problem : problems_) {
+      problems.WriteRow({problem.level, problem.doc_id,
+                         problem.item_id == kNoItem ? "" : std::to_string(problem.item_id),
+                         problem.source_path, problem.message});
+    }
+    DOCKET_RETURN_IF_ERROR(staging_.Close("Errors and Warnings.csv"));
+
+    ZipEntryOptions entry;
+    entry.compress = true;
+    entry.modified = result_.started_at;
+    for (const char* name : {"manifest.xml", "loadfile.dat", "Results.csv", "Unindexed Items.csv",
+                             "Duplicates.csv", "Errors and Warnings.csv"}) {
+      DOCKET_RETURN_IF_ERROR(CheckCancelled());
+      DOCKET_ASSIGN_OR_RETURN(NativeDigests digests,
+                              zip_->AddFileEntry(name, staging_.PathOf(name), entry));
+      std::error_code ec;
+      const uint64_t size = fs::file_size(staging_.PathOf(name), ec);
+      report_files_.push_back({name, name, ec ? 0 : size, std::move(digests)});
+    }
+    DOCKET_ASSIGN_OR_RETURN(std::ofstream * summary_file, staging_.Open("Export Summary.csv"));
+    WriteSummary(*summary_file);
+    DOCKET_RETURN_IF_ERROR(staging_.Close("Export Summary.csv"));
+    DOCKET_ASSIGN_OR_RETURN(
+        NativeDigests summary_digests,
+        zip_->AddFileEntry("Export Summary.csv", staging_.PathOf("Export Summary.csv"), entry));
+    (void)summary_digests;
+    return Status::OK();
+  }
+
+  void WriteSummary(std::ostream& out) {
+    CsvWriter summary(out);
+    const ExportCounts& counts = result_.counts;
+    const std::string first = plan_.documents.empty() ? "" : plan_.documents.front().doc_id;
+    const std::string last = plan_.documents.empty() ? "" : plan_.documents.back().doc_id;
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {"Case", options_.case_name},
+        {"Query", options_.query},
+        {"Include", std::string(ExportIncludeName(options_.include))},
+        {"Dedupe", std::string(ExportDedupeName(options_.dedupe))},
+        {"Families", std::string(ExportFamiliesName(options_.families))},
+        {"Bates prefix", options_.bates_prefix},
+        {"Bates start", std::to_string(options_.bates_start)},
+        {"Bates digits", std::to_string(options_.bates_digits)},
+        {"First DocID", first},
+        {"Last DocID", last},
+        {"Index", fs::absolute(options_.index_dir).string()},
+        {"Tool", std::string("docket ") + DOCKET_VERSION},
+        {"Started (UTC)", FormatIso8601(result_.started_at)},
+        {"Finished (UTC)", FormatIso8601(ClockNow())},
+        {"Time zone of dates", "UTC (ISO-8601 with Z)"},
+        {"Items matched by the query", std::to_string(counts.matched)},
+        {"Documents", std::to_string(counts.documents)},
+        {"Families", std::to_string(counts.families)},
+        {"Natives", std::to_string(counts.natives)},
+        {"Native bytes", std::to_string(counts.native_bytes)},
+        {"Text files", std::to_string(counts.text_files)},
+        {"Unindexed documents", std::to_string(counts.unindexed)},
+        {"Duplicates withheld", std::to_string(counts.duplicates)},
+        {"Errors", std::to_string(counts.errors)},
+        {"Warnings", std::to_string(counts.warnings)},
+        {"Images", "none: natives only, so no loadfile.opt (Opticon) is included"},
+        {"Text encoding", "UTF-8 without BOM (TEXT/); loadfile.dat UTF-8 with BOM"},
+    };
+    summary.WriteRow({"Setting", "Value"});
+    for (const auto& [name, value] : rows) {
+      summary.WriteRow({name, value});
+    }
+    summary.WriteRow({});
+    summary.WriteRow({"File", "Size", "SHA256"});
+    // Every other file of the package, natives and text first in DocID order, then the reports.
+    // The hashes were taken from the bytes as they went into the zip.
+    for (const auto& file : written_files_) {
+      summary.WriteRow({file.path, std::to_string(file.size), file.digests.sha256});
+    }
+    for (const PackageFile& file : report_files_) {
+      summary.WriteRow({file.path, std::to_string(file.size), file.digests.sha256});
+    }
+  }
+
+  Status Publish() {
+    // Durable before it is visible: ZipWriter::Close fsynced the file; the rename is made
+    // durable by fsyncing the folder.
+    std::error_code ec;
+    fs::rename(partial_, options_.out, ec);
+    if (ec) {
+      return Status::IOError("cannot rename " + partial_.string() + " to " + options_.out.string() +
+                             ": " + ec.message());
+    }
+    fs::path folder = fs::absolute(options_.out).parent_path();
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+    return Status::OK();
+  }
+
+  const ExportOptions& options_;
+  const ExportControl& control_;
+  fs::path partial_;
+  Staging staging_;
+  std::unique_ptr<DocStore> store_;
+  std::unique_ptr<ZipWriter> zip_;
+  ExportPlan plan_;
+  ExportProgress progress_;
+  ExportResult result_;
+  std::vector<Problem> problems_;
+  std::vector<PackageFile> written_files_;
+  std::vector<PackageFile> report_files_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<ExportResult> RunExport(const ExportOptions& options, const ExportControl& control) {
+  return Exporter(options, control).Run();
+}
+
+}  // namespace docket

@@ -17,24 +17,24 @@
 namespace docket {
 
 struct ExportProgress {
-  std::string phase;              // "selecting", "writing", "reports", "done"
-  uint64_t documents_done = 0;    // documents written to the package so far
-  uint64_t documents_total = 0;   // known once selection is done
-  uint64_t bytes_written = 0;     // package bytes so far
+  std::string phase;             // "selecting", "writing", "reports", "done"
+  uint64_t documents_done = 0;   // documents written to the package so far
+  uint64_t documents_total = 0;  // known once selection is done
+  uint64_t bytes_written = 0;    // package bytes so far
 };
 
 /// What the package holds; the numbers Export Summary.csv reports.
 struct ExportCounts {
-  uint64_t matched = 0;          // items the query matched
-  uint64_t documents = 0;        // documents in the load files (each has a DocID)
-  uint64_t families = 0;         // family parents among them
-  uint64_t natives = 0;          // natives written
+  uint64_t matched = 0;    // items the query matched
+  uint64_t documents = 0;  // documents in the load files (each has a DocID)
+  uint64_t families = 0;   // family parents among them
+  uint64_t natives = 0;    // natives written
   uint64_t native_bytes = 0;
-  uint64_t text_files = 0;       // extracted-text files written
-  uint64_t unindexed = 0;        // documents that could not be (fully) indexed
-  uint64_t duplicates = 0;       // copies withheld by dedupe (rows of Duplicates.csv)
-  uint64_t errors = 0;           // rows of Errors and Warnings.csv of level Error
-  uint64_t warnings = 0;         // ... of level Warning
+  uint64_t text_files = 0;  // extracted-text files written
+  uint64_t unindexed = 0;   // documents that could not be (fully) indexed
+  uint64_t duplicates = 0;  // copies withheld by dedupe (rows of Duplicates.csv)
+  uint64_t errors = 0;      // rows of Errors and Warnings.csv of level Error
+  uint64_t warnings = 0;    // ... of level Warning
 };
 
 struct ExportResult {

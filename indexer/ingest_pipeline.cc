@@ -64,25 +64,71 @@ Status ReadFile(const std::filesystem::path& path, uint64_t limit, std::string* 
   return Status::OK();
 }
 
-Result<std::string> HashFile(const std::filesystem::path& path, std::string* head) {
+// The SHA-256 of a file on disk, and its MD5 and SHA-1 too when `wants_all(head)` says so once
+// the first block is read. A file that becomes a container, or is too large to read, is an item
+// no worker ever hashes, so its three digests come from this one pass; a file the workers read
+// again gets only the SHA-256 here, sparing the single walker thread the other two.
+Result<NativeDigests> HashFile(const std::filesystem::path& path, std::string* head,
+                               const std::function<bool(std::string_view)>& wants_all) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::IOError("cannot read " + path.string());
   }
-  Sha256Hasher hasher;
+  Sha256Hasher sha256_only;
+  std::unique_ptr<DigestHasher> all;
+  bool decided = false;
   char buffer[1 << 16];
+  static_assert(sizeof buffer >= kSniffBytes, "the first block must hold the whole head");
   head->clear();
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     const std::string_view block(buffer, static_cast<size_t>(in.gcount()));
     if (head->size() < kSniffBytes) {
       head->append(block.substr(0, kSniffBytes - head->size()));
     }
-    hasher.Update(block);
+    if (!decided) {
+      decided = true;
+      if (wants_all(*head)) {
+        all = std::make_unique<DigestHasher>();
+      }
+    }
+    if (all) {
+      all->Update(block);
+    } else {
+      sha256_only.Update(block);
+    }
   }
   if (in.bad()) {
     return Status::IOError("error reading " + path.string());
   }
-  return hasher.FinishHex();
+  if (!decided && wants_all(*head)) {  // an empty file
+    all = std::make_unique<DigestHasher>();
+  }
+  if (all) {
+    return all->Finish();
+  }
+  NativeDigests digests;
+  digests.sha256 = sha256_only.FinishHex();
+  return digests;
+}
+
+// MD5, SHA-1 and SHA-256 of every native a family will store, here on a worker so that the
+// single writer thread, the ingest bottleneck, never hashes (ediscovery.md §6 "Hashing"). The
+// bytes are stored under the SHA-256 the builder recorded; should that ever disagree with the
+// bytes, the item says so in its reason (and so in the exceptions report) instead of hiding it,
+// and export's re-verification fails on it too.
+void RecordDigests(Family* family) {
+  for (PendingItem& pending : family->items) {
+    if (pending.native.empty()) {
+      continue;
+    }
+    NativeDigests digests = ComputeDigests(pending.native);
+    if (digests.sha256 != pending.item.sha256) {
+      AddProblem(&pending.item, "native bytes have SHA-256 " + digests.sha256 +
+                                    ", not the recorded " + pending.item.sha256);
+    }
+    pending.item.md5 = std::move(digests.md5);
+    pending.item.sha1 = std::move(digests.sha1);
+  }
 }
 
 struct Task {
@@ -372,11 +418,17 @@ Status IngestPipeline::Impl::IngestPath(const std::filesystem::path& path) {
 
 Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
                                         const std::string& ipath) {
-  std::string head;
-  DOCKET_ASSIGN_OR_RETURN(std::string sha, HashFile(path, &head));
-  ++sources_read_;
   std::error_code ec;
   const uint64_t size = std::filesystem::file_size(path, ec);
+  const std::string name = path.filename().string();
+  std::string head;
+  DOCKET_ASSIGN_OR_RETURN(
+      const NativeDigests digests, HashFile(path, &head, [&](std::string_view first) {
+        return (!ec && size > options_.limits.max_entry_bytes) || LooksLikeArchive(first, name) ||
+               LooksLikePst(first) || LooksLikeMbox(first, name);
+      }));
+  const std::string& sha = digests.sha256;
+  ++sources_read_;
   bytes_read_ += ec ? 0 : size;
 
   if (auto known = coordinator_.store().GetSource(sha); known.ok() && known->complete) {
@@ -407,6 +459,8 @@ Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
     container.media_type = MediaTypeForName(container.file_name);
     container.size = size;
     container.sha256 = sha;
+    container.md5 = digests.md5;
+    container.sha1 = digests.sha1;
     DOCKET_RETURN_IF_ERROR(WalkArchive(&path, {}, std::move(container), 0, 0));
   } else if (const bool pst = LooksLikePst(head);
              pst || LooksLikeMbox(head, path.filename().string())) {
@@ -417,14 +471,19 @@ Status IngestPipeline::Impl::IngestFile(const std::filesystem::path& path,
     container.media_type = pst ? "application/vnd.ms-outlook" : "application/mbox";
     container.size = size;
     container.sha256 = sha;
+    container.md5 = digests.md5;
+    container.sha1 = digests.sha1;
     DOCKET_RETURN_IF_ERROR(WalkMailbox(path, std::move(container), pst));
   } else {
     std::string bytes;
     const Status read = ReadFile(path, options_.limits.max_entry_bytes, &bytes);
     if (read.code() == StatusCode::kResourceExhausted) {
       FamilyContext context = context_;
-      SubmitFamily(0, 0, [ipath, reason = read.message(), sha, size, context] {
-        return UnreadableFamily(ipath, reason, {}, sha, size, context);
+      SubmitFamily(0, 0, [ipath, reason = read.message(), digests, size, context] {
+        Family family = UnreadableFamily(ipath, reason, {}, digests.sha256, size, context);
+        family.items.front().item.md5 = digests.md5;
+        family.items.front().item.sha1 = digests.sha1;
+        return family;
       });
     } else {
       DOCKET_RETURN_IF_ERROR(read);
@@ -478,9 +537,17 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
         SubmitUnreadable(member_ipath, entry.problem, handle);
         continue;
       }
-      std::string sha = Sha256Hex(entry.bytes);
       const bool is_archive =
           LooksLikeArchive(std::string_view(entry.bytes).substr(0, kSniffBytes), entry.path);
+      // A nested archive walked here is a container no worker sees: all three digests now.
+      // Anything else goes to a worker, which hashes its native anyway (RecordDigests).
+      NativeDigests digests;
+      if (is_archive && depth + 1 < options_.limits.max_depth) {
+        digests = ComputeDigests(entry.bytes);
+      } else {
+        digests.sha256 = Sha256Hex(entry.bytes);
+      }
+      std::string sha = digests.sha256;
       if (!is_archive) {
         SubmitBytes(std::move(entry.bytes), std::move(sha), member_ipath, handle, depth + 1,
                     std::move(entry.problem));
@@ -505,6 +572,8 @@ Status IngestPipeline::Impl::WalkArchive(const std::filesystem::path* file, std:
       nested.media_type = MediaTypeForName(nested.file_name);
       nested.size = entry.bytes.size();
       nested.sha256 = std::move(sha);
+      nested.md5 = std::move(digests.md5);
+      nested.sha1 = std::move(digests.sha1);
       AddProblem(&nested, entry.problem);
       DOCKET_RETURN_IF_ERROR(
           WalkArchive(nullptr, std::move(entry.bytes), std::move(nested), handle, depth + 1));
@@ -634,7 +703,10 @@ Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
   std::vector<Item> tables;
   for (const auto& file : files) {
     std::string head;
-    DOCKET_ASSIGN_OR_RETURN(std::string sha, HashFile(file, &head));
+    // A table is a container whose native is not stored: its digests are taken here or never.
+    DOCKET_ASSIGN_OR_RETURN(NativeDigests digests,
+                            HashFile(file, &head, [](std::string_view) { return true; }));
+    std::string sha = std::move(digests.sha256);
     ++sources_read_;
     const uint64_t size = std::filesystem::file_size(file, ec);
     bytes_read_ += ec ? 0 : size;
@@ -646,6 +718,8 @@ Status IngestPipeline::Impl::WalkLcsLogDump(const std::filesystem::path& folder,
     table.media_type = "text/tab-separated-values";
     table.size = ec ? 0 : size;
     table.sha256 = std::move(sha);
+    table.md5 = std::move(digests.md5);
+    table.sha1 = std::move(digests.sha1);
     tables.push_back(std::move(table));
   }
   const std::string source_sha = source_hasher.FinishHex();
@@ -758,6 +832,7 @@ void IngestPipeline::Impl::WorkerLoop() {
     // Deque elements do not move when the writer pops the front or the walker pushes the back,
     // and the writer never pops a task that is not done, so `task` stays valid.
     Family family = produce();
+    RecordDigests(&family);
     std::vector<PreparedDocument> prepared;
     prepared.reserve(family.items.size());
     for (PendingItem& pending : family.items) {

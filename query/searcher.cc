@@ -97,9 +97,17 @@ struct Session {
     return Status::OK();
   }
 
+  // Plans the request's query against the newest committed revision and calls
+  // `run(ast, query)` with it, the refinement filters applied: Search and MatchingIds share it,
+  // so an export selects exactly what the search page showed. Converts Xapian errors to Status
+  // and retries once when a concurrent commit replaced the revision being read.
+  template <typename T, typename Fn>
+  Result<T> WithQuery(const SearchRequest& request, Fn&& run);
+
   Result<SearchResult> SearchLocked(const SearchRequest& request);
   Result<SearchResult> Run(const SearchRequest& request, const KqlNode& ast,
                            const Xapian::Query& query);
+  Result<std::vector<ItemId>> MatchingIdsLocked(const SearchRequest& request);
 };
 
 }  // namespace
@@ -178,6 +186,12 @@ Result<SearchResult> Searcher::Search(const SearchRequest& request) {
   return lease->SearchLocked(request);
 }
 
+Result<std::vector<ItemId>> Searcher::MatchingIds(const SearchRequest& request) {
+  DOCKET_ASSIGN_OR_RETURN(Session * session, impl_->Acquire());
+  Impl::Lease lease(impl_.get(), session);
+  return lease->MatchingIdsLocked(request);
+}
+
 Result<std::vector<std::string>> Searcher::Suggest(std::string_view prefix, size_t limit) {
   DOCKET_ASSIGN_OR_RETURN(Session * session, impl_->Acquire());
   Impl::Lease lease(impl_.get(), session);
@@ -229,7 +243,8 @@ Status Searcher::Refresh() {
   return Status::OK();
 }
 
-Result<SearchResult> Session::SearchLocked(const SearchRequest& request) {
+template <typename T, typename Fn>
+Result<T> Session::WithQuery(const SearchRequest& request, Fn&& run) {
   const auto started = std::chrono::steady_clock::now();
   // Pick up what a concurrent `docket ingest` has committed: reopen() only compares revisions,
   // and the store is reopened (after the index, see above) when the index moved on, or when it
@@ -252,19 +267,20 @@ Result<SearchResult> Session::SearchLocked(const SearchRequest& request) {
   plan.now = request.now;
   KqlToXapian planner(PropertyMap::Default(), analyzer, plan);
   planner.set_database(&db);
-  Xapian::Query query;
   // A concurrent writer may replace the revision we read (DatabaseModifiedError): reopen
   // and try once more.
   for (int attempt = 0;; ++attempt) {
     try {
+      Xapian::Query query;
       DOCKET_RETURN_IF_ERROR(planner.Build(ast, &query));
-      Result<SearchResult> result = Run(request, ast, query);
-      if (result.ok()) {
-        result->elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - started)
-                                 .count();
+      // RefinementFilters narrow the match set without touching ranks (OP_FILTER); several
+      // entries are ANDed (a drill-down, sharepoint-search.md §1.9.3).
+      for (const std::string& text : request.refinement_filters) {
+        DOCKET_ASSIGN_OR_RETURN(FqlNode fql, ParseFql(text));
+        DOCKET_ASSIGN_OR_RETURN(Xapian::Query filter, FqlToXapian(fql, db, analyzer));
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
       }
-      return result;
+      return run(ast, query);
     } catch (const Xapian::DatabaseModifiedError& e) {
       if (attempt > 0) {
         return Status::IOError("the search index changed during the search: " +
@@ -283,21 +299,52 @@ Result<SearchResult> Session::SearchLocked(const SearchRequest& request) {
   }
 }
 
-// Throws Xapian::Error; SearchLocked converts it.
+Result<SearchResult> Session::SearchLocked(const SearchRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  return WithQuery<SearchResult>(
+      request, [&](const KqlNode& ast, const Xapian::Query& query) -> Result<SearchResult> {
+        Result<SearchResult> result = Run(request, ast, query);
+        if (result.ok()) {
+          result->elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - started)
+                                   .count();
+        }
+        return result;
+      });
+}
+
+// Xapian errors thrown while collecting the matches are converted by WithQuery.
+Result<std::vector<ItemId>> Session::MatchingIdsLocked(const SearchRequest& request) {
+  return WithQuery<std::vector<ItemId>>(
+      request, [&](const KqlNode&, const Xapian::Query& query) -> Result<std::vector<ItemId>> {
+        // Every match, exactly: no collapsing, no ranking work, and an MSet as large as the
+        // database, so nothing is cut off or estimated. The item id is each document's data
+        // (Xapian docids are not item ids: SearchIndex keys documents by their Q term).
+        Xapian::Enquire enquire(db);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+        const Xapian::doccount everything = db.get_doccount();
+        Xapian::MSet mset = enquire.get_mset(0, everything, everything);
+        mset.fetch();  // documents in bulk, not one read per match
+        std::vector<ItemId> ids;
+        ids.reserve(mset.size());
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+          DOCKET_ASSIGN_OR_RETURN(ItemId id, ParseItemId(it.get_document().get_data()));
+          ids.push_back(id);
+        }
+        std::sort(ids.begin(), ids.end());
+        return ids;
+      });
+}
+
+// Throws Xapian::Error; WithQuery converts it. `query` has the refinement filters applied.
 Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& ast,
                                   const Xapian::Query& query) {
   // Declared before the Enquire that points at it.
   Xapian::MultiValueKeyMaker keys;
   Xapian::Enquire enquire(db);
-  // RefinementFilters narrow the match set without touching ranks (OP_FILTER); several
-  // entries are ANDed (a drill-down, sharepoint-search.md §1.9.3).
-  Xapian::Query filtered = query;
-  for (const std::string& text : request.refinement_filters) {
-    DOCKET_ASSIGN_OR_RETURN(FqlNode fql, ParseFql(text));
-    DOCKET_ASSIGN_OR_RETURN(Xapian::Query filter, FqlToXapian(fql, db, analyzer));
-    filtered = Xapian::Query(Xapian::Query::OP_FILTER, filtered, filter);
-  }
-  enquire.set_query(filtered);
+  enquire.set_query(query);
   // The same content (SHA-256) is shown once, as the best-sorted of its copies. Items indexed
   // without the slot have an empty key and are never collapsed.
   if (request.trim_duplicates) {

@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "query/search_request.h"
 #include "query/search_result.h"
+#include "storage/item.h"
 
 namespace docket {
 
@@ -27,6 +28,14 @@ class Searcher {
 
   /// Thread-safe. A malformed query is InvalidArgument with a message naming the position.
   Result<SearchResult> Search(const SearchRequest& request);
+
+  /// Every item id the request's query matches, ascending: what Search would list across all
+  /// its pages with trim_duplicates=false. The query, refinement_filters, enable_stemming,
+  /// accent_sensitive, the identity directory and `now` count exactly as in Search; paging,
+  /// sorting, trim_duplicates and refiners do not. For exports, which must take what the search
+  /// page showed and not only its first 500 rows. A malformed query is InvalidArgument, as in
+  /// Search. Thread-safe.
+  Result<std::vector<ItemId>> MatchingIds(const SearchRequest& request);
 
   /// Query suggestions (SharePoint /_api/search/suggest): indexed words that start with
   /// `prefix` (folded like indexed text), the words in most items first, at most `limit`.

@@ -91,38 +91,47 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 }
 
 json ItemToJson(const Item& item) {
-  return json{{"id", item.id},
-              {"parent", item.parent_id},
-              {"kind", static_cast<int>(item.kind)},
-              {"state", static_cast<int>(item.state)},
-              {"reason", item.state_reason},
-              {"ipath", item.ipath},
-              {"name", item.file_name},
-              {"type", item.media_type},
-              {"custodian", item.custodian},
-              {"custodians", item.custodians},
-              {"ckey", item.conversation_key},
-              {"title", item.title},
-              {"from", item.from},
-              {"to", item.to},
-              {"participants", item.participants},
-              {"sent", item.sent},
-              {"last", item.last_activity},
-              {"session", item.session_id},
-              {"msgid", item.message_id},
-              {"size", item.size},
-              {"sha256", item.sha256},
-              {"lang", item.language},
-              {"charset", item.detected_charset},
-              {"messages", item.message_count},
-              {"attachments", item.attachment_count},
-              {"cc", item.cc},
-              {"bcc", item.bcc},
-              {"received", item.received},
-              {"importance", item.importance},
-              {"class", item.item_class},
-              {"author", item.author},
-              {"attnames", item.attachment_names}};
+  json j{{"id", item.id},
+         {"parent", item.parent_id},
+         {"kind", static_cast<int>(item.kind)},
+         {"state", static_cast<int>(item.state)},
+         {"reason", item.state_reason},
+         {"ipath", item.ipath},
+         {"name", item.file_name},
+         {"type", item.media_type},
+         {"custodian", item.custodian},
+         {"custodians", item.custodians},
+         {"ckey", item.conversation_key},
+         {"title", item.title},
+         {"from", item.from},
+         {"to", item.to},
+         {"participants", item.participants},
+         {"sent", item.sent},
+         {"last", item.last_activity},
+         {"session", item.session_id},
+         {"msgid", item.message_id},
+         {"size", item.size},
+         {"sha256", item.sha256},
+         {"lang", item.language},
+         {"charset", item.detected_charset},
+         {"messages", item.message_count},
+         {"attachments", item.attachment_count},
+         {"cc", item.cc},
+         {"bcc", item.bcc},
+         {"received", item.received},
+         {"importance", item.importance},
+         {"class", item.item_class},
+         {"author", item.author},
+         {"attnames", item.attachment_names}};
+  // Only items with a native have these; conversation lines, the bulk of a store, do not, and
+  // every byte here is written on the single writer thread.
+  if (!item.md5.empty()) {
+    j["md5"] = item.md5;
+  }
+  if (!item.sha1.empty()) {
+    j["sha1"] = item.sha1;
+  }
+  return j;
 }
 
 Item ItemFromJson(const json& j) {
@@ -148,6 +157,8 @@ Item ItemFromJson(const json& j) {
   item.message_id = j.value("msgid", "");
   item.size = j.value("size", uint64_t{0});
   item.sha256 = j.value("sha256", "");
+  item.md5 = j.value("md5", "");  // absent in items stored before MD5/SHA-1 were kept
+  item.sha1 = j.value("sha1", "");
   item.text = j.value("text", "");  // items written before the text moved after the header
   item.language = j.value("lang", "");
   item.detected_charset = j.value("charset", "");

@@ -97,7 +97,13 @@ struct Item {
 
   uint64_t size = 0;   // bytes of the native
   std::string sha256;  // hex SHA-256 of the native; natives are stored under it
-  std::string text;    // extracted plain text (NFC), what the index is built from
+  // Lower-case hex MD5 and SHA-1 of the same native bytes, computed at ingest beside the SHA-256
+  // because review platforms and the other side's dedup lists still speak them (ediscovery.md §6
+  // "Hashing"). Empty when there were no native bytes (a conversation line, a member that could
+  // not be read) and for items ingested before these were kept; export re-hashes natives anyway.
+  std::string md5;
+  std::string sha1;
+  std::string text;  // extracted plain text (NFC), what the index is built from
   // DetectedLanguage: the ISO 639-1 code ("en", "de", "zh", "ja", ...; CLD2's code otherwise) of
   // the text's main language, or empty when the text is too short or mixed to tell
   // (storage/language_detector.h). Decides which Snowball stems the item is indexed with.

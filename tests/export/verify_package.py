@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -50,8 +51,9 @@ def main():
             fail("duplicate entry names")
         files = {name: package.read(name) for name in names}
 
-    listed = subprocess.run(["bsdtar", "-tf", path], capture_output=True, check=True,
-                            text=True).stdout.splitlines()
+    # bsdtar refuses UTF-8 entry names under the C locale.
+    listed = subprocess.run(["bsdtar", "-tf", path], capture_output=True, check=True, text=True,
+                            env=dict(os.environ, LC_ALL="C.UTF-8")).stdout.splitlines()
     if sorted(listed) != sorted(names):
         fail("bsdtar lists other entries than zipfile")
 

@@ -100,6 +100,66 @@ TEST_F(IngestPipelineTest, ArchiveOfSessionsMailAndANestedZipBecomesFamilies) {
   EXPECT_EQ(Matches("XCUSTalice"), 4u);
 }
 
+// ediscovery.md §6 "Hashing": every native gets MD5, SHA-1 and SHA-256 at ingest, and they are
+// the digests of the very bytes stored; containers walked in place (whose natives are not stored)
+// get the digests of their bytes too.
+TEST_F(IngestPipelineTest, EveryNativeIsStoredWithItsMd5Sha1AndSha256) {
+  const std::string inner = BuildArchive(
+      ArchiveFormat::kZip, {{"inner/note.eml", PlainEmail("nested", "Grüße aus dem Innern")}});
+  const std::string outer =
+      BuildArchive(ArchiveFormat::kZip,
+                   {{"SQL01_Inst/2013/06/03/20130603091502877_1_p2p.eml", testing::SampleSession()},
+                    {"mail/falcon.eml", EmailWithAttachment()},
+                    {"mail/one.eml", PlainEmail("one", "first message")},
+                    {"mail/two.eml", PlainEmail("two", "second message")},
+                    {"nested/inner.zip", inner},
+                    {"notes/readme.bin", std::string("\x00\x01\x02\x03", 4)}});
+  const auto path = dir_.path() / "export.zip";
+  testing::WriteFileOrDie(path, outer);
+  Ingest(path);
+
+  const DocStore& store = coordinator_->store();
+  std::set<std::string> with_native;
+  size_t without_native = 0;
+  for (const Item& item : ItemsWhere([](const Item&) { return true; })) {
+    if (item.sha256.empty() || !store.HasNative(item.sha256)) {
+      if (item.kind != ItemKind::kContainer) {
+        EXPECT_EQ(item.md5, "") << item.ipath;
+        EXPECT_EQ(item.sha1, "") << item.ipath;
+        ++without_native;
+      }
+      continue;
+    }
+    auto native = store.GetNative(item.sha256);
+    ASSERT_OK(native);
+    const NativeDigests expected = ComputeDigests(*native);
+    EXPECT_EQ(item.sha256, expected.sha256) << item.ipath;
+    EXPECT_EQ(item.md5, expected.md5) << item.ipath;
+    EXPECT_EQ(item.sha1, expected.sha1) << item.ipath;
+    EXPECT_EQ(item.md5.size(), 32u) << item.ipath;
+    EXPECT_EQ(item.sha1.size(), 40u) << item.ipath;
+    with_native.insert(item.ipath);
+  }
+  EXPECT_EQ(with_native,
+            (std::set<std::string>{
+                "export.zip!/SQL01_Inst/2013/06/03/20130603091502877_1_p2p.eml",
+                "export.zip!/mail/falcon.eml", "export.zip!/mail/falcon.eml!/attachment/falcon.csv",
+                "export.zip!/mail/one.eml", "export.zip!/mail/two.eml",
+                "export.zip!/nested/inner.zip!/inner/note.eml", "export.zip!/notes/readme.bin"}));
+  EXPECT_EQ(without_native, 2u);  // the conversation's two lines
+
+  // The archives themselves: hashed while they were walked, from the file and from memory.
+  const auto outer_item = ItemsWhere([](const Item& i) { return i.ipath == "export.zip"; });
+  ASSERT_EQ(outer_item.size(), 1u);
+  EXPECT_EQ((NativeDigests{outer_item[0].md5, outer_item[0].sha1, outer_item[0].sha256}),
+            ComputeDigests(outer));
+  const auto inner_item =
+      ItemsWhere([](const Item& i) { return i.ipath == "export.zip!/nested/inner.zip"; });
+  ASSERT_EQ(inner_item.size(), 1u);
+  EXPECT_EQ((NativeDigests{inner_item[0].md5, inner_item[0].sha1, inner_item[0].sha256}),
+            ComputeDigests(inner));
+}
+
 // The eDiscovery properties (sharepoint-search.md §2.10) are filled from what the inputs carry.
 TEST_F(IngestPipelineTest, EmailAndSessionPropertiesAreFilled) {
   const std::string mail =
@@ -276,6 +336,8 @@ TEST_F(IngestPipelineTest, TruncatedArchiveIsUnindexedAndKeepsTheMembersBeforeTh
   auto native = coordinator_->store().GetNative(containers[0].sha256);
   ASSERT_OK(native);
   EXPECT_EQ(native->size(), zip.size() - 120000);
+  EXPECT_EQ((NativeDigests{containers[0].md5, containers[0].sha1, containers[0].sha256}),
+            ComputeDigests(*native));
   // Members before the cut are indexed.
   EXPECT_EQ(ItemsWhere([](const Item& i) { return i.kind == ItemKind::kImConversation; }).size(),
             1u);

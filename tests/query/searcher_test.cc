@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -325,6 +326,97 @@ TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {
   }
 }
 
+// The ids of every hit Search lists for `request` over all its pages, without trimming.
+std::vector<ItemId> SearchedIds(Searcher& searcher, SearchRequest request) {
+  request.start_row = 0;
+  request.row_limit = 500;
+  request.trim_duplicates = false;
+  Result<SearchResult> result = searcher.Search(request);
+  EXPECT_OK(result);
+  std::vector<ItemId> ids;
+  if (result.ok()) {
+    EXPECT_LT(result->total_rows, 500u) << "the page must hold every hit";
+    for (const SearchHit& hit : result->hits) {
+      ids.push_back(hit.item.id);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+TEST_F(SearcherTest, MatchingIdsAreEveryIdTheSearchMatches) {
+  struct Case {
+    std::string kql;
+    std::vector<std::string> filters;
+    UtcMillis now;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"budget", {}, 0, "ABE"},
+      {"falcon OR 見積書", {}, 0, "ADF"},
+      {"from:contoso.com", {}, 0, "ACF"},
+      {"participants:bob", {}, 0, "ACF"},
+      {"kind:im", {}, 0, "ADF"},
+      {"size:500..1000", {}, 0, "AF"},
+      {"budget", {"kind:equals(\"email\")"}, 0, "BE"},
+      {"*", {"kind:equals(\"im\")", "Size:range(min, 1000, to=\"LE\")"}, 0, "AF"},
+      // Relative dates count from the request's `now`, as in Search.
+      {"sent:today", {}, At(3, 18), "AF"},
+      {"sent:today", {}, At(4, 18), "D"},
+      {"sent:yesterday", {}, At(2, 12), "B"},
+      {"sent>=2013-06-02", {}, 0, "ACDF"},
+      {"budget and falcon", {}, 0, ""},
+      {"nosuchprop:x", {}, 0, ""},
+  };
+  for (const Case& c : cases) {
+    SearchRequest request;
+    request.query_text = c.kql;
+    request.refinement_filters = c.filters;
+    request.now = c.now;
+    Result<std::vector<ItemId>> ids = searcher_->MatchingIds(request);
+    ASSERT_OK(ids) << c.kql;
+    EXPECT_TRUE(std::is_sorted(ids->begin(), ids->end())) << c.kql;
+    EXPECT_EQ(SearchedIds(*searcher_, request), *ids) << c.kql;
+    std::string letters;
+    for (ItemId id : *ids) {
+      letters.push_back(letters_.at(id));
+    }
+    std::sort(letters.begin(), letters.end());
+    EXPECT_EQ(c.expected, letters) << c.kql;
+
+    // Paging, sorting, trimming and refiners shape the page, not the set.
+    request.start_row = 2;
+    request.row_limit = 1;
+    request.sort = {{"Size", false}};
+    request.trim_duplicates = true;
+    request.refiners = {RefinerSpec{.name = "FileType"}};
+    Result<std::vector<ItemId>> again = searcher_->MatchingIds(request);
+    ASSERT_OK(again) << c.kql;
+    EXPECT_EQ(*ids, *again) << c.kql;
+  }
+}
+
+TEST_F(SearcherTest, MatchingIdsRejectsWhatSearchRejects) {
+  const std::pair<std::string, std::vector<std::string>> cases[] = {
+      {"budget (review", {}},
+      {"", {}},
+      {"sent:2013-02-30x", {}},
+      {"budget", {"nope:equals(\"x\")"}},
+      {"budget", {"FileType:equals(\"docx\""}},
+  };
+  for (const auto& [kql, filters] : cases) {
+    SearchRequest request;
+    request.query_text = kql;
+    request.refinement_filters = filters;
+    Result<SearchResult> searched = searcher_->Search(request);
+    Result<std::vector<ItemId>> ids = searcher_->MatchingIds(request);
+    ASSERT_FALSE(searched.ok()) << kql;
+    ASSERT_FALSE(ids.ok()) << kql;
+    EXPECT_EQ(StatusCode::kInvalidArgument, ids.error().code()) << kql;
+    EXPECT_EQ(searched.error().ToString(), ids.error().ToString()) << kql;
+  }
+}
+
 TEST_F(SearcherTest, SearchesFromSeveralThreads) {
   std::vector<std::thread> threads;
   std::vector<std::string> results(4);
@@ -350,6 +442,64 @@ TEST(SearcherOpenTest, MissingIndexIsNotFound) {
   EXPECT_EQ(StatusCode::kNotFound, searcher.error().code());
   EXPECT_EQ("no index at " + missing.string() + "; run docket ingest first",
             searcher.error().message());
+}
+
+// More matches than a search page holds (500), copies of the same content among them: an
+// export takes every one, each copy included.
+TEST(SearcherMatchingIdsTest, ReturnsEveryMatchBeyondAPageAndEveryDuplicate) {
+  testing::TempDir dir;
+  auto coordinator = CommitCoordinator::Open(dir.path(), {});
+  ASSERT_OK(coordinator);
+  constexpr int kItems = 1500;
+  std::vector<ItemId> zebras;
+  std::vector<ItemId> copies;
+  WriteSet set;
+  for (int i = 0; i < kItems; ++i) {
+    Item item;
+    item.id = (*coordinator)->store().AllocateId();
+    item.kind = ItemKind::kEmail;
+    item.title = "note " + std::to_string(i);
+    // Every third item mentions the zebra; items 0, 3 and 6 are the same native.
+    item.text = i % 3 == 0 ? "A zebra crossed the road." : "Nothing to see here.";
+    item.sha256 = i < 9 && i % 3 == 0 ? "dup" : "sha" + std::to_string(i);
+    item.sent = UtcFromCivil(2013, 6, 1, 0, 0) + i * 60'000LL;
+    if (i % 3 == 0) {
+      zebras.push_back(item.id);
+    }
+    if (item.sha256 == "dup") {
+      copies.push_back(item.id);
+    }
+    set.index_ids.push_back(item.id);
+    set.items.push_back(std::move(item));
+  }
+  ASSERT_OK((*coordinator)->Write(set));
+  ASSERT_OK((*coordinator)->Flush());
+  ASSERT_EQ(copies.size(), 3u);
+
+  auto searcher = Searcher::Open(dir.path());
+  ASSERT_OK(searcher);
+  SearchRequest request;
+  request.query_text = "zebra";
+  Result<SearchResult> page = (*searcher)->Search(request);
+  ASSERT_OK(page);
+  EXPECT_EQ(page->total_rows, zebras.size() - 2);  // the copies shown once
+  EXPECT_EQ(page->hits.size(), 10u);
+
+  Result<std::vector<ItemId>> ids = (*searcher)->MatchingIds(request);
+  ASSERT_OK(ids);
+  EXPECT_EQ(*ids, zebras);
+  for (ItemId copy : copies) {
+    EXPECT_TRUE(std::binary_search(ids->begin(), ids->end(), copy)) << copy;
+  }
+
+  request.query_text = "*";
+  ids = (*searcher)->MatchingIds(request);
+  ASSERT_OK(ids);
+  EXPECT_EQ(ids->size(), static_cast<size_t>(kItems));
+  request.query_text = "road -zebra";
+  ids = (*searcher)->MatchingIds(request);
+  ASSERT_OK(ids);
+  EXPECT_TRUE(ids->empty());
 }
 
 TEST(SearcherOpenTest, SearchSeesCommitsMadeAfterItOpened) {

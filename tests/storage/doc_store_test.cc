@@ -138,6 +138,72 @@ TEST_F(DocStoreTest, ReadOnlyOpenToleratesAStoreFromBeforeTheLocationsFamily) {
   EXPECT_TRUE(locations->empty());
 }
 
+TEST_F(DocStoreTest, KeepsTheMd5AndSha1OfANative) {
+  auto store = DocStore::Open(dir_.path() / "store", {});
+  ASSERT_OK(store);
+  const ItemId id = (*store)->AllocateId();
+  Item item = MakeItem(id, kNoItem, "hashed");
+  item.md5 = "9e107d9d372bb6826bd81d3542a419d6";
+  item.sha1 = "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12";
+  const ItemId line = (*store)->AllocateId();
+  ASSERT_OK((*store)->Write({.items = {item, MakeItem(line, id, "no native")}, .index_ids = {id}}));
+  auto stored = (*store)->GetItem(id);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->md5, "9e107d9d372bb6826bd81d3542a419d6");
+  EXPECT_EQ(stored->sha1, "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12");
+  EXPECT_EQ(stored->sha256, "aa");
+  auto child = (*store)->GetItem(line);
+  ASSERT_OK(child);
+  EXPECT_EQ(child->md5, "");
+  EXPECT_EQ(child->sha1, "");
+}
+
+// Items stored before MD5 and SHA-1 were kept load with both empty (export hashes the native).
+TEST_F(DocStoreTest, AnItemStoredWithoutMd5AndSha1LoadsWithThemEmpty) {
+  const auto path = dir_.path() / "store";
+  {
+    auto store = DocStore::Open(path, {});
+    ASSERT_OK(store);
+  }
+  {
+    // The value exactly as the build before this change wrote it: JSON header, newline, text.
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path.string(), &names).ok());
+    for (const auto& name : names) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    const std::string key("\0\0\0\0\0\0\0\x07", 8);  // be64(7)
+    const std::string value =
+        R"({"id":7,"parent":0,"kind":4,"state":0,"reason":"","ipath":"old.zip!/a.eml",)"
+        R"("name":"a.eml","type":"message/rfc822","size":12,"sha256":"bb","title":"old"})"
+        "\nold body";
+    bool written = false;
+    for (auto* handle : handles) {
+      if (handle->GetName() == "items") {
+        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handle, key, value).ok());
+        written = true;
+      }
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+    ASSERT_TRUE(written);
+  }
+  auto store = DocStore::Open(path, {.create_if_missing = false, .read_only = true});
+  ASSERT_OK(store);
+  auto item = (*store)->GetItem(7);
+  ASSERT_OK(item);
+  EXPECT_EQ(item->title, "old");
+  EXPECT_EQ(item->sha256, "bb");
+  EXPECT_EQ(item->text, "old body");
+  EXPECT_EQ(item->md5, "");
+  EXPECT_EQ(item->sha1, "");
+}
+
 TEST_F(DocStoreTest, ReadOnlyOpenOfAMissingStoreIsNotFound) {
   auto store =
       DocStore::Open(dir_.path() / "nothing", {.create_if_missing = false, .read_only = true});
