@@ -345,6 +345,7 @@ class Exporter {
 
     std::vector<EdrmRelationship> relationships;
     uint64_t missing_ingest_digests = 0;
+    UtcMillis family_date = 0;
     for (size_t ordinal = 0; ordinal < plan_.documents.size(); ++ordinal) {
       DOCKET_RETURN_IF_ERROR(CheckCancelled());
       const PlannedDocument& planned = plan_.documents[ordinal];
@@ -358,6 +359,11 @@ class Exporter {
         relationships.push_back({planned.parent_doc_id, planned.doc_id});
       }
       const std::string folder = Folder(ordinal);
+      // Attachments have no date of their own: their entries carry the family parent's.
+      if (planned.doc_id == planned.begin_attach) {
+        family_date = item.sent;
+      }
+      const UtcMillis entry_date = item.sent != 0 ? item.sent : family_date;
       if (item.sha256.empty()) {
         AddProblem("Error", record, "no native was stored for this item at ingest");
       } else {
@@ -370,7 +376,7 @@ class Exporter {
           file.file_name = planned.doc_id + "." + NativeExtension(item);
           file.path = "NATIVES/" + folder + "/" + file.file_name;
           ZipEntryOptions entry;
-          entry.modified = item.sent;
+          entry.modified = entry_date;
           DOCKET_ASSIGN_OR_RETURN(file.digests, zip_->AddEntry(file.path, *native, entry));
           file.size = native->size();
           if (item.md5.empty() || item.sha1.empty()) {
@@ -389,7 +395,7 @@ class Exporter {
         file.file_name = planned.doc_id + ".txt";
         file.path = "TEXT/" + folder + "/" + file.file_name;
         ZipEntryOptions entry;
-        entry.modified = item.sent;
+        entry.modified = entry_date;
         entry.compress = true;
         DOCKET_ASSIGN_OR_RETURN(file.digests, zip_->AddEntry(file.path, text, entry));
         file.size = text.size();

@@ -11,7 +11,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <utility>
 
+#include "common/strings.h"
 #include "query/property_map.h"
 #include "storage/language_detector.h"
 #include "storage/text_analyzer.h"
@@ -382,6 +385,91 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
   }
   if (end_cp < total_cps) {
     out.append(" <ddd/>");
+  }
+  return out;
+}
+
+namespace {
+
+std::string JoinValues(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& value : values) {
+    if (value.empty()) {
+      continue;
+    }
+    out += (out.empty() ? "" : ";") + value;
+  }
+  return out;
+}
+
+// The element name and the text of one highlightable property; the values are those of the
+// cells of the same name (web/sharepoint_json.cc), so what is highlighted is what is shown.
+std::optional<std::pair<std::string_view, std::string>> PropertyText(const Item& item,
+                                                                     std::string_view name) {
+  using Text = std::pair<std::string_view, std::string>;
+  const std::string lower = AsciiLower(name);
+  if (lower == "title" || lower == "subject") {
+    return Text{"HHTitle", item.title.empty() ? item.file_name : item.title};
+  }
+  if (lower == "author") {
+    return Text{"HHAuthor", item.from};
+  }
+  if (lower == "from") {
+    return Text{"HHFrom", item.from};
+  }
+  if (lower == "to") {
+    return Text{"HHTo", JoinValues(item.to)};
+  }
+  if (lower == "cc") {
+    return Text{"HHCc", JoinValues(item.cc)};
+  }
+  if (lower == "bcc") {
+    return Text{"HHBcc", JoinValues(item.bcc)};
+  }
+  if (lower == "participants") {
+    return Text{"HHParticipants", JoinValues(item.participants)};
+  }
+  if (lower == "recipients") {
+    std::vector<std::string> all = item.to;
+    all.insert(all.end(), item.cc.begin(), item.cc.end());
+    all.insert(all.end(), item.bcc.begin(), item.bcc.end());
+    return Text{"HHRecipients", JoinValues(all)};
+  }
+  if (lower == "filename") {
+    return Text{"HHFileName", item.file_name};
+  }
+  if (lower == "attachmentnames") {
+    return Text{"HHAttachmentNames", JoinValues(item.attachment_names)};
+  }
+  if (lower == "path") {
+    return Text{"HHUrl", item.ipath};
+  }
+  if (lower == "originalpath") {
+    return Text{"HHOriginalPath", item.ipath};
+  }
+  if (lower == "custodian") {
+    return Text{"HHCustodian", item.custodian};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string HighlightProperties(const Item& item, const std::vector<std::string>& names,
+                                const HighlightTerms& terms, TextAnalyzer& analyzer,
+                                uint32_t max_length) {
+  std::string out;
+  std::vector<std::string_view> done;  // "Title,title" gives one HHTitle
+  for (const std::string& name : names) {
+    std::optional<std::pair<std::string_view, std::string>> property = PropertyText(item, name);
+    if (!property || property->second.empty() ||
+        std::find(done.begin(), done.end(), property->first) != done.end()) {
+      continue;
+    }
+    done.push_back(property->first);
+    const std::string element(property->first);
+    out += (out.empty() ? "<" : "\n<") + element + ">" +
+           HighlightSummary(property->second, terms, analyzer, max_length) + "</" + element + ">";
   }
   return out;
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "query/kql_ast.h"
+#include "storage/item.h"
 
 namespace docket {
 
@@ -51,5 +52,19 @@ void AddStems(const std::vector<std::string>& languages, HighlightTerms* terms);
 /// The summary of `text` for `terms` (see the file comment).
 std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
                              TextAnalyzer& analyzer, uint32_t summary_length);
+
+/// SharePoint HitHighlightedProperties (§1.7.3) for the properties a request named
+/// (HitHighlightedProperties / hithighlightedproperties), in request order: one
+/// `<HHName>value</HHName>` fragment per named property the item has a value for, joined with
+/// "\n". Values are highlighted like the summary (HTML-escaped, <c0> runs, at most
+/// `max_length` characters with <ddd/> when cut) and are included even without a match, as
+/// SharePoint's HHUrl is. Names are matched case-insensitively: Title (Subject), Author,
+/// From, To, Cc, Bcc, Participants, Recipients, FileName, AttachmentNames, Path (element
+/// HHUrl, as SharePoint names it), OriginalPath, Custodian; others are skipped, as unknown
+/// SelectProperties are. Multi-valued properties are ';'-joined, as their cells are. Empty
+/// when nothing was named or the item has none of them.
+std::string HighlightProperties(const Item& item, const std::vector<std::string>& names,
+                                const HighlightTerms& terms, TextAnalyzer& analyzer,
+                                uint32_t max_length);
 
 }  // namespace docket

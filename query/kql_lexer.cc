@@ -152,7 +152,8 @@ class Lexer {
     if (QuoteAt(pos_) > 0) {
       return LexPhrase(space, /*is_value=*/false);
     }
-    // '+'/'-' are operators only when they touch their operand (§2.5); "a - b" has a '-' term.
+    // '+'/'-' are operators only when they touch their operand (§2.5); a lone one is a word
+    // here, and the parser joins "a + b" into the phrase Exchange reads it as.
     if ((c == '+' || c == '-') && pos_ + 1 < text_.size() && SpaceAt(pos_ + 1) == 0 &&
         text_[pos_ + 1] != ')') {
       Push(c == '+' ? KqlTokenKind::kPlus : KqlTokenKind::kMinus, pos_, pos_ + 1, {}, space);

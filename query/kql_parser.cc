@@ -37,8 +37,8 @@ class Parser {
     if (Peek().kind != KqlTokenKind::kEnd) {
       return Fail(Peek().begin, "unexpected text");
     }
-    // "+", "- +": a query of nothing but operators is invalid (§2.1), though "a - b" has a
-    // '-' term that the planner ignores.
+    // "+", "- +": a query of nothing but operators is invalid (§2.1), though "+ a" has a
+    // '+' term that the planner ignores.
     for (const KqlToken& token : tokens_) {
       if (token.kind == KqlTokenKind::kWord &&
           (token.prefix || token.text.find_first_not_of("+-") != std::string::npos)) {
@@ -501,6 +501,41 @@ class Parser {
     return node;
   }
 
+  // A '+' or '-' standing alone ("a + b": white space after it) is no operator (§2.5).
+  static bool IsLoneSign(const KqlToken& token) {
+    return token.kind == KqlTokenKind::kWord && !token.prefix && !token.text.empty() &&
+           token.text.find_first_not_of("+-") == std::string::npos;
+  }
+
+  // "keyword1 + keyword2": the spec (sharepoint-search.md §2.5) says Exchange treats this as
+  // the literal phrase, not as AND, so the words on both sides of a lone sign become one
+  // phrase ("a + b - c" is the phrase "a b c": the signs are not words, the analyzer drops
+  // them). An officer pasting "Smith + Jones" from an Exchange search gets the same, narrower,
+  // hits there and here. Only free-text words and phrases join, and only when the left one
+  // has no trailing '*' (a phrase may be a prefix on its last word only); anywhere else
+  // ("+ a", "a + (b)", "a + from:x") the sign is a TERM the planner ignores.
+  bool JoinAcrossLoneSigns(KqlNode* out) {
+    while (index_ + 1 < tokens_.size() && IsLoneSign(Peek()) && !out->prefix &&
+           (out->type == KqlNodeType::kTerm || out->type == KqlNodeType::kPhrase) &&
+           out->text.find_first_not_of("+-") != std::string::npos &&
+           !IsLoneSign(tokens_[index_ + 1])) {
+      const KqlToken& next = tokens_[index_ + 1];
+      const bool word = next.kind == KqlTokenKind::kWord && !next.text.empty();
+      if (!word && next.kind != KqlTokenKind::kPhrase) {
+        break;
+      }
+      Next();
+      Next();
+      out->type = KqlNodeType::kPhrase;
+      out->text += " " + next.text;
+      out->prefix = next.prefix;
+      if (!CountTerm(next.begin)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   bool ParsePrimary(KqlNode* out) {
     const KqlToken& token = Peek();
     switch (token.kind) {
@@ -509,12 +544,12 @@ class Parser {
       case KqlTokenKind::kWord:
         Next();
         *out = WordNode(token);
-        return CountTerm(token.begin);
+        return CountTerm(token.begin) && JoinAcrossLoneSigns(out);
       case KqlTokenKind::kPhrase:
         Next();
         *out = MakeKqlNode(KqlNodeType::kPhrase, token.begin, token.text);
         out->prefix = token.prefix;
-        return CountTerm(token.begin);
+        return CountTerm(token.begin) && JoinAcrossLoneSigns(out);
       case KqlTokenKind::kProperty:
         return CountTerm(token.begin) && ParseRestriction(out);
       case KqlTokenKind::kAnd:

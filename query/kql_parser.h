@@ -6,8 +6,9 @@
  *  reports such errors with the position stored in the node.
  *
  *  All of §2: terms, "phrases", trailing '*', '*' alone, AND/OR/NOT (upper case only, NOT also
- *  infix), implicit AND, +x/-x, parentheses, property restrictions with : = <> < <= > >= and
- *  a..b, prop:(group), the same-property-OR rule for adjacent restrictions (§2.4.3),
+ *  infix), implicit AND, +x/-x (a lone sign, "a + b", is no operator: the words around it
+ *  form the phrase "a b", as Exchange reads it), parentheses, property restrictions with : = <> <
+ * <= > >= and a..b, prop:(group), the same-property-OR rule for adjacent restrictions (§2.4.3),
  *  NEAR/ONEAR with (n=k) or (k), WORDS(...), ALL/ANY/NONE(...) and XRANK(params).
  *
  *  Limits (all InvalidArgument "position N: ...", which the web layer answers with 400):

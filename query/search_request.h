@@ -12,7 +12,9 @@
 namespace docket {
 
 struct SortSpec {
-  std::string property;  // "Rank", "Write", "Sent", "Size", "Title"
+  // "Rank", "Write", "Sent", "Received", "Size", "Title" (any SortList name query/sort_key.h
+  // takes), or a special sort: "[random:seed=5432]", "[formula:abs(2000-size)]".
+  std::string property;
   bool descending = true;
 };
 
@@ -41,6 +43,9 @@ struct SearchRequest {
   std::vector<SortSpec> sort;  // empty: Rank descending
   // Maximum characters of the highlighted summary (SharePoint SummaryLength). Default: 180
   uint32_t summary_length = 180;
+  // SharePoint HitHighlightedProperties: the properties each hit's HitHighlightedProperties
+  // cell highlights (query/highlighter.h HighlightProperties). Empty: the cell is null.
+  std::vector<std::string> hit_highlighted_properties;
   // SharePoint EnableStemming: a word also matches the words sharing its Snowball stem in the
   // languages the index holds ("contracts" finds "contract"). Phrases stay exact. Default: true
   bool enable_stemming = true;

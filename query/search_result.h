@@ -17,6 +17,9 @@ struct SearchHit {
   // Plain-text snippet, HTML-escaped, matched terms wrapped in <c0>...</c0>, fragments joined
   // with <ddd/> (SharePoint HitHighlightedSummary).
   std::string highlighted_summary;
+  // "<HHTitle>…<c0>term</c0>…</HHTitle>\n<HHUrl>…</HHUrl>" for the properties the request
+  // named (SharePoint HitHighlightedProperties); empty (a null cell) when none was named.
+  std::string highlighted_properties;
 };
 
 /// One bin of a refiner (SharePoint RefinerEntry, §1.9.2).

@@ -15,8 +15,11 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include "common/strings.h"
@@ -25,6 +28,7 @@
 #include "query/kql_to_xapian.h"
 #include "query/property_map.h"
 #include "query/refiners.h"
+#include "query/sort_key.h"
 #include "storage/commit_coordinator.h"
 #include "storage/directory.h"
 #include "storage/doc_store.h"
@@ -108,6 +112,8 @@ struct Session {
   Result<SearchResult> Run(const SearchRequest& request, const KqlNode& ast,
                            const Xapian::Query& query);
   Result<std::vector<ItemId>> MatchingIdsLocked(const SearchRequest& request);
+  Result<std::vector<Xapian::doccount>> SortHere(const Xapian::MSet& mset,
+                                                 const std::vector<SortKey>& keys);
 };
 
 }  // namespace
@@ -357,23 +363,30 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
   // Docid order among equal keys keeps paging stable.
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
 
-  bool by_value = false;
   const std::vector<SortSpec> no_sort;
   const std::vector<SortSpec>& sort = request.enable_sorting ? request.sort : no_sort;
-  for (size_t i = 0; i < sort.size(); ++i) {
-    const SortSpec& spec = sort[i];
-    if (EqualsIgnoreCase(spec.property, "rank")) {
+  std::vector<SortKey> sort_keys;
+  bool sort_here = false;
+  for (const SortSpec& spec : sort) {
+    DOCKET_ASSIGN_OR_RETURN(SortKey key, ParseSortKey(spec));
+    sort_here =
+        sort_here || (key.kind != SortKey::Kind::kRank && key.kind != SortKey::Kind::kValue);
+    sort_keys.push_back(std::move(key));
+  }
+  // Rank and value slots sort inside Xapian, which only materialises the requested page.
+  // Title, [random:...] and [formula:...] have no slot (a formula may read the weight), so
+  // those sorts rank the whole match set and order it here (SortHere): a cost in the number
+  // of matches, paid only by requests that ask for them.
+  bool by_value = false;
+  for (size_t i = 0; i < sort_keys.size() && !sort_here; ++i) {
+    const SortKey& key = sort_keys[i];
+    if (key.kind == SortKey::Kind::kRank) {
       if (i == 0) {
         break;  // relevance first: later keys cannot apply (no relevance ties in practice)
       }
       continue;
     }
-    std::optional<uint32_t> slot = PropertyMap::Default().SortSlot(spec.property);
-    if (!slot) {
-      return Status::InvalidArgument("cannot sort by '" + spec.property +
-                                     "': use Rank, Write, LastModifiedTime, Sent or Size");
-    }
-    keys.add_value(*slot, /*reverse=*/spec.descending);
+    keys.add_value(key.slot, /*reverse=*/key.descending);
     by_value = true;
   }
   if (!request.enable_sorting) {
@@ -389,7 +402,20 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
   const uint32_t limit = std::min(request.row_limit, kMaxRowLimit);
   // check_at_least = every document makes get_matches_estimated() exact.
   const Xapian::doccount everything = db.get_doccount();
-  Xapian::MSet mset = enquire.get_mset(request.start_row, limit, everything);
+  Xapian::MSet mset;
+  std::vector<Xapian::doccount> rows;  // indices into mset of the page's rows, in order
+  if (sort_here) {
+    mset = enquire.get_mset(0, everything, everything);
+    DOCKET_ASSIGN_OR_RETURN(std::vector<Xapian::doccount> order, SortHere(mset, sort_keys));
+    for (size_t i = request.start_row; i < order.size() && rows.size() < limit; ++i) {
+      rows.push_back(order[i]);
+    }
+  } else {
+    mset = enquire.get_mset(request.start_row, limit, everything);
+    for (Xapian::doccount i = 0; i < mset.size(); ++i) {
+      rows.push_back(i);
+    }
+  }
 
   SearchResult result;
   result.total_rows = mset.get_matches_estimated();
@@ -403,7 +429,8 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
   if (request.enable_stemming) {
     AddStems(IndexLanguages(db), &highlight);
   }
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (const Xapian::doccount row : rows) {
+    const Xapian::MSetIterator it = mset[row];
     DOCKET_ASSIGN_OR_RETURN(ItemId id, ParseItemId(it.get_document().get_data()));
     Result<Item> item = store->GetItem(id);
     if (!item.ok()) {
@@ -413,10 +440,111 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
     hit.rank = it.get_weight();
     const std::string& text = item->text.empty() ? item->title : item->text;
     hit.highlighted_summary = HighlightSummary(text, highlight, analyzer, request.summary_length);
+    if (!request.hit_highlighted_properties.empty()) {
+      hit.highlighted_properties = HighlightProperties(*item, request.hit_highlighted_properties,
+                                                       highlight, analyzer, request.summary_length);
+    }
     hit.item = std::move(item).value();
     result.hits.push_back(std::move(hit));
   }
   return result;
+}
+
+// Orders every match by `keys` (see Run): one column of numbers or texts per key, then a
+// stable sort, so ties keep the relevance order the MSet came in (and docid order within it).
+// Throws Xapian::Error; SearchLocked converts it.
+Result<std::vector<Xapian::doccount>> Session::SortHere(const Xapian::MSet& mset,
+                                                        const std::vector<SortKey>& keys) {
+  const Xapian::doccount n = mset.size();
+  struct Column {
+    std::vector<double> numbers;
+    std::vector<std::string> texts;
+  };
+  std::vector<Column> columns(keys.size());
+  // A missing value sorts as the lowest number, as Xapian sorts an empty slot first.
+  const auto number = [](const Xapian::Document& doc, uint32_t slot, double missing) {
+    const std::string value = doc.get_value(slot);
+    return value.empty() ? missing : Xapian::sortable_unserialise(value);
+  };
+  constexpr double kLowest = std::numeric_limits<double>::lowest();
+  for (Xapian::doccount row = 0; row < n; ++row) {
+    const Xapian::MSetIterator it = mset[row];
+    const Xapian::Document doc = it.get_document();
+    std::optional<ItemId> id;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const SortKey& key = keys[k];
+      Column& column = columns[k];
+      switch (key.kind) {
+        case SortKey::Kind::kRank:
+          column.numbers.push_back(it.get_weight());
+          break;
+        case SortKey::Kind::kValue:
+          column.numbers.push_back(number(doc, key.slot, kLowest));
+          break;
+        case SortKey::Kind::kRandom: {
+          if (!id) {
+            DOCKET_ASSIGN_OR_RETURN(id, ParseItemId(doc.get_data()));
+          }
+          // 53 bits: exactly representable, and plenty to shuffle by.
+          column.numbers.push_back(static_cast<double>(RandomSortKey(key.seed, *id) >> 11));
+          break;
+        }
+        case SortKey::Kind::kFormula: {
+          // Unknown (0) dates and sizes read as 0, as SharePoint's formulas see a missing value.
+          SortFormulaInputs in;
+          in.rank = it.get_weight();
+          in.size = number(doc, schema::kSlotSize, 0);
+          in.write = number(doc, schema::kSlotLastActivity, 0);
+          in.sent = number(doc, schema::kSlotSent, 0);
+          in.received = number(doc, schema::kSlotReceived, 0);
+          column.numbers.push_back(key.formula.Evaluate(in));
+          break;
+        }
+        case SortKey::Kind::kTitle: {
+          if (!id) {
+            DOCKET_ASSIGN_OR_RETURN(id, ParseItemId(doc.get_data()));
+          }
+          Result<Item> item = store->GetItem(*id);
+          if (!item.ok()) {
+            return item.error().WithContext("loading hit " + std::to_string(*id) +
+                                            " to sort by Title");
+          }
+          const std::string& title = item->title.empty() ? item->file_name : item->title;
+          // Case- and accent-insensitive first ("alpha" before "Beta"), then as written.
+          column.texts.push_back(analyzer.Normalize(title) + '\0' + title);
+          break;
+        }
+      }
+    }
+  }
+  std::vector<Xapian::doccount> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](Xapian::doccount a, Xapian::doccount b) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const Column& column = columns[k];
+      const bool descending = keys[k].descending;
+      if (!column.texts.empty()) {
+        const int c = column.texts[a].compare(column.texts[b]);
+        if (c != 0) {
+          return descending ? c > 0 : c < 0;
+        }
+        continue;
+      }
+      const double x = column.numbers[a];
+      const double y = column.numbers[b];
+      // Not-a-number and infinite formula results sort last in either direction.
+      const bool x_ok = std::isfinite(x);
+      const bool y_ok = std::isfinite(y);
+      if (x_ok != y_ok) {
+        return x_ok;
+      }
+      if (x_ok && x != y) {
+        return descending ? x > y : x < y;
+      }
+    }
+    return false;
+  });
+  return order;
 }
 
 }  // namespace docket

@@ -26,6 +26,11 @@ void RegisterRoutes(Router& router, const RouteDependencies& deps) {
              [suggest](const HttpRequest& request, const RequestContext& context) {
                return HandleSuggest(suggest, request, context);
              });
+  // The form digest PnPjs's browser presets fetch before every POST (§4.1).
+  router.Post("/_api/contextinfo", "site:contextinfo",
+              [](const HttpRequest& request, const RequestContext& context) {
+                return HandleContextInfo(request, context);
+              });
   // Officer search page: static HTML that calls /_api/search/query.
   router.Get("/", "page:search",
              [](const HttpRequest&, const RequestContext&) { return SearchPageResponse(); });

@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "common/strings.h"
 #include "query/refiners.h"
+#include "query/sort_key.h"
 #include "web/http_status.h"
 #include "web/sharepoint_xml.h"
 
@@ -63,15 +66,14 @@ Result<uint32_t> ParseUnsigned(std::string_view name, std::string_view raw, uint
   return static_cast<uint32_t>(value);
 }
 
-// Sort properties the searcher can sort by (query/property_map.cc: date and number properties
-// with a value slot, plus Rank), with the SharePoint names that mean the same for archived
-// items (sharepoint-search.md §1.10). Keep in step with the property map; the searcher still
-// refuses anything it cannot sort by, so a gap here only changes the error message.
+// The SharePoint sort names, in schema casing, with the names that mean the same for archived
+// items (sharepoint-search.md §1.10): LastModifiedTime is Write, Created is Sent. The searcher
+// parses the result again (query/sort_key.h), which is where what is sortable is decided.
 std::optional<std::string> CanonicalSortProperty(std::string_view name) {
   static const std::map<std::string, std::string> kSortable = {
       {"rank", "Rank"}, {"write", "Write"},  {"lastmodifiedtime", "Write"},
-      {"sent", "Sent"}, {"created", "Sent"}, {"received", "Sent"},
-      {"size", "Size"},
+      {"sent", "Sent"}, {"created", "Sent"}, {"received", "Received"},
+      {"size", "Size"}, {"title", "Title"},
   };
   const auto it = kSortable.find(AsciiLower(name));
   if (it == kSortable.end()) {
@@ -80,29 +82,53 @@ std::optional<std::string> CanonicalSortProperty(std::string_view name) {
   return it->second;
 }
 
+// Splits a sortlist on the commas outside [...] and (...): "[formula:pow(size,2)]:ascending,
+// Write:descending" is two entries.
+std::vector<std::string> SplitSortList(std::string_view text) {
+  std::vector<std::string> out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ',';
+    if (c == '[' || c == '(') {
+      ++depth;
+    } else if ((c == ']' || c == ')') && depth > 0) {
+      --depth;
+    } else if (c == ',' && (depth == 0 || i == text.size())) {
+      const std::string_view piece = TrimWhitespace(text.substr(start, i - start));
+      if (!piece.empty()) {
+        out.emplace_back(piece);
+      }
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 Result<std::vector<SortSpec>> ParseSortList(std::string_view raw) {
   std::vector<SortSpec> sort;
-  for (const std::string& entry : SplitList(ParseODataString(raw), ',')) {
+  for (const std::string& entry : SplitSortList(ParseODataString(raw))) {
     std::string_view property = entry;
     std::string_view direction;
-    if (const size_t colon = entry.rfind(':'); colon != std::string::npos) {
+    // The direction follows the last ':' after a special sort's closing ']' ("[random:seed=1]"
+    // has colons of its own).
+    const size_t bracket = entry.starts_with('[') ? entry.rfind(']') : 0;
+    if (const size_t colon = entry.rfind(':');
+        colon != std::string::npos && bracket != std::string::npos && colon > bracket) {
       property = TrimWhitespace(std::string_view(entry).substr(0, colon));
       direction = TrimWhitespace(std::string_view(entry).substr(colon + 1));
     }
+    SortSpec spec;
     if (property.starts_with('[')) {
-      return Status::InvalidArgument("sortlist: " + std::string(property) +
-                                     " (formula and random sorts) is not supported");
-    }
-    std::optional<std::string> canonical = CanonicalSortProperty(property);
-    if (!canonical) {
+      spec.property = std::string(property);
+    } else if (std::optional<std::string> canonical = CanonicalSortProperty(property)) {
+      spec.property = *canonical;
+    } else {
       return Status::InvalidArgument(
           "sortlist: Property doesn't exist or is used in a manner inconsistent with schema "
           "settings: '" +
-          std::string(property) +
-          "' (sortable: Rank, Write, LastModifiedTime, Sent, Created, Received, Size)");
+          std::string(property) + "' (sortable: " + std::string(SortablePropertyNames()) + ")");
     }
-    SortSpec spec;
-    spec.property = *canonical;
     // SharePoint always sends a direction; without one we sort ascending, as SQL does.
     // POST bodies send the enum as a number (0 ascending, 1 descending).
     if (direction.empty() || EqualsIgnoreCase(direction, "ascending") || direction == "0") {
@@ -113,6 +139,8 @@ Result<std::vector<SortSpec>> ParseSortList(std::string_view raw) {
       return Status::InvalidArgument("sortlist: direction must be ascending or descending, got '" +
                                      std::string(direction) + "'");
     }
+    // A bad formula or random seed is refused here, before the search, with its position.
+    DOCKET_RETURN_IF_ERROR(ParseSortKey(spec).status());
     sort.push_back(std::move(spec));
   }
   return sort;
@@ -154,12 +182,17 @@ MediaRange ParseMediaRange(std::string_view text) {
   return range;
 }
 
-std::string MetadataUrl(const HttpRequest& request, const RequestContext& context) {
+// "http://host/sites/x"; without a Host header (HTTP/1.0) only the path is known.
+std::string SiteUrl(const HttpRequest& request, const RequestContext& context) {
   std::string url;
   if (std::optional<std::string_view> host = request.headers.Get("Host")) {
     url = "http://" + std::string(*host);
   }
-  return url + context.site_prefix +
+  return url + context.site_prefix;
+}
+
+std::string MetadataUrl(const HttpRequest& request, const RequestContext& context) {
+  return SiteUrl(request, context) +
          "/_api/$metadata#Microsoft.Office.Server.Search.REST.SearchResult";
 }
 
@@ -471,6 +504,9 @@ Result<QueryOptions> ParseQueryOptions(const QueryParams& params) {
   if (const std::string* raw = get("selectproperties")) {
     options.select_properties = SplitList(ParseODataString(*raw), ',');
   }
+  if (const std::string* raw = get("hithighlightedproperties")) {
+    options.request.hit_highlighted_properties = SplitList(ParseODataString(*raw), ',');
+  }
   if (const std::string* raw = get("enablestemming")) {
     DOCKET_ASSIGN_OR_RETURN(options.request.enable_stemming, ParseBoolean("enablestemming", *raw));
   }
@@ -561,6 +597,11 @@ Result<QueryOptions> ParsePostQueryBody(std::string_view body) {
       if (!select.empty()) {  // PnPjs always sends []: that means the default cells (§1.5.2)
         options.select_properties = std::move(select);
       }
+    } else if (lower == "hithighlightedproperties") {
+      // PnPjs always sends [] (the cell stays null); the builder spells it
+      // HithighlightedProperties, which matches case-insensitively.
+      DOCKET_ASSIGN_OR_RETURN(options.request.hit_highlighted_properties,
+                              JsonStringList(name, value));
     } else if (lower == "refinementfilters") {
       DOCKET_ASSIGN_OR_RETURN(options.request.refinement_filters, JsonStringList(name, value));
     } else if (lower == "refiners") {
@@ -582,9 +623,11 @@ Result<QueryOptions> ParsePostQueryBody(std::string_view body) {
             DOCKET_ASSIGN_OR_RETURN(direction, JsonText("Direction", field.value()));
           }
         }
+        // Direction 2 (SortDirection.FQLFormula) carries a formula in Property; it sorts
+        // ascending, as the ascending-only formula examples of §1.10 do.
         if (direction == "2") {
-          return Status::InvalidArgument(
-              "sortlist: FQL formula sorts (Direction 2) are not supported");
+          property = "[formula:" + property + "]";
+          direction = "0";
         }
         list += (list.empty() ? "" : ",") + property + ":" + direction;
       }
@@ -763,6 +806,53 @@ HttpResponse HandleSuggest(const SuggestFunction& suggest, const HttpRequest& re
       format == ODataFormat::kXml ? RenderSuggestXml(result) : RenderSuggestJson(result, format);
   response.headers.emplace_back("DataServiceVersion", "3.0");
   (void)context;
+  return response;
+}
+
+namespace {
+
+// SharePoint's digest: 0x, 64 random bytes in upper-case hex, then when it was issued in the
+// form "12 Jun 2024 10:00:00 -0000". Clients treat it as opaque and only echo it back.
+std::string NewFormDigest(UtcMillis now) {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  std::string digest = "0x";
+  for (int i = 0; i < 8; ++i) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llX", static_cast<unsigned long long>(engine()));
+    digest += hex;
+  }
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::string iso = FormatIso8601(now);  // "2024-06-12T10:00:00Z"
+  const int month = std::stoi(iso.substr(5, 2));
+  digest += "," + iso.substr(8, 2) + " " + std::string(kMonths[month - 1]) + " " +
+            iso.substr(0, 4) + " " + iso.substr(11, 8) + " -0000";
+  return digest;
+}
+
+}  // namespace
+
+HttpResponse HandleContextInfo(const HttpRequest& request, const RequestContext& context,
+                               UtcMillis now) {
+  if (now == 0) {
+    now = std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count();
+  }
+  ContextInfo info;
+  info.form_digest = NewFormDigest(now);
+  info.web_full_url = SiteUrl(request, context);
+  info.site_full_url = info.web_full_url;
+
+  const ODataFormat format = RequestFormat(request);
+  HttpResponse response;
+  response.content_type = ODataContentType(format);
+  response.body = format == ODataFormat::kXml
+                      ? RenderContextInfoXml(info)
+                      : RenderContextInfoJson(
+                            info, format,
+                            SiteUrl(request, context) + "/_api/$metadata#SP.ContextWebInformation");
+  response.headers.emplace_back("DataServiceVersion", "3.0");
   return response;
 }
 

@@ -1,6 +1,7 @@
 /** @file
- *  @brief SharePoint Search REST: GET {site}/_api/search/query, POST {site}/_api/search/postquery
- *         and GET {site}/_api/search/suggest (sharepoint-search.md §1.1–1.12).
+ *  @brief SharePoint Search REST: GET {site}/_api/search/query, POST {site}/_api/search/postquery,
+ *         GET {site}/_api/search/suggest and POST {site}/_api/contextinfo
+ *         (sharepoint-search.md §1.1–1.12).
  *
  *  Parameter names are matched case-insensitively; string values are OData string literals
  *  ('…' with '' for an apostrophe), unquoted values are taken as-is. The Accept header picks
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/time_util.h"
 #include "query/search_request.h"
 #include "query/search_result.h"
 #include "web/http_types.h"
@@ -60,7 +62,8 @@ struct QueryOptions {
 /// Validates and converts parameters (names case-insensitive, the first occurrence wins).
 /// InvalidArgument with a message naming the parameter for: missing or empty querytext, a
 /// negative or non-numeric startrow/rowlimit/summarylength, startrow > kMaxStartRow, an
-/// unknown sort property or direction. RowLimit above kMaxRowLimit is capped, not refused.
+/// unknown sort property or direction, a bad [formula:...] (the message names the position in
+/// the formula) or [random:seed=N]. RowLimit above kMaxRowLimit is capped, not refused.
 Result<QueryOptions> ParseQueryOptions(const QueryParams& params);
 
 /// Converts a postquery body (§1.5): {"request":{...}} or the SearchRequest itself, verbose
@@ -84,6 +87,14 @@ HttpResponse HandlePostQuery(const SearchFunction& search, const HttpRequest& re
 /// is empty (null when showpeoplenamesuggestions=false). `suggest` may be empty (no index).
 HttpResponse HandleSuggest(const SuggestFunction& suggest, const HttpRequest& request,
                            const RequestContext& context);
+
+/// POST {site}/_api/contextinfo (§1.1, §4.1): a fresh form digest that nothing checks (POSTs
+/// are accepted with or without X-RequestDigest), plus the site's URLs, so PnPjs's browser
+/// and SPFx presets, which fetch a digest before every POST, work unchanged. JSON light is
+/// flat, verbose is d.GetContextWebInformation, no JSON in Accept gives XML. `now` dates the
+/// digest; 0 means the system clock.
+HttpResponse HandleContextInfo(const HttpRequest& request, const RequestContext& context,
+                               UtcMillis now = 0);
 
 /// An OData error response (§1.12) in the format the request's Accept asks for: JSON light,
 /// verbose JSON or XML. Used as the router's error renderer for /_api/.

@@ -114,7 +114,7 @@ const std::vector<PropertyDef>& Properties() {
       {"HitHighlightedSummary", kEdmString,
        [](const SearchHit& h) -> std::optional<std::string> { return h.highlighted_summary; }},
       {"HitHighlightedProperties", kEdmString,
-       [](const SearchHit&) -> std::optional<std::string> { return std::nullopt; }},
+       [](const SearchHit& h) { return NonEmpty(h.highlighted_properties); }},
       {"contentclass", kEdmString,
        [](const SearchHit& h) -> std::optional<std::string> {
          return std::string(IsExchangeLike(h.item.kind) ? "ExchangeItem" : "DocketFile");
@@ -439,6 +439,31 @@ std::string RenderODataErrorJson(ODataFormat format, std::string_view message,
   Json body = Json::object();
   body[format == ODataFormat::kVerbose ? "error" : "odata.error"] = std::move(error);
   return Dump(body);
+}
+
+std::string RenderContextInfoJson(const ContextInfo& info, ODataFormat format,
+                                  std::string_view metadata_url) {
+  const bool verbose = format == ODataFormat::kVerbose;
+  const Builder b(verbose);
+  Json top = b.Object("SP.ContextWebInformation");
+  if (format == ODataFormat::kMinimalMetadata) {
+    top["odata.metadata"] = metadata_url;
+  }
+  // Key order of a captured SharePoint Online answer.
+  top["FormDigestTimeoutSeconds"] = info.timeout_seconds;
+  top["FormDigestValue"] = info.form_digest;
+  top["LibraryVersion"] = kLibraryVersion;
+  top["SiteFullUrl"] = info.site_full_url;
+  top["SupportedSchemaVersions"] =
+      b.Collection(Json::array({"14.0.0.0", "15.0.0.0"}), "Collection(Edm.String)");
+  top["WebFullUrl"] = info.web_full_url;
+  if (!verbose) {
+    return Dump(top);
+  }
+  Json wrapper = Json::object();
+  wrapper["d"] = Json::object();
+  wrapper["d"]["GetContextWebInformation"] = std::move(top);
+  return Dump(wrapper);
 }
 
 }  // namespace docket::web

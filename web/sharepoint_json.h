@@ -83,6 +83,24 @@ struct SuggestResult {
 
 std::string RenderSuggestJson(const SuggestResult& result, ODataFormat format);
 
+/// The SharePoint 2013 SP1 server version contextinfo reports: clients that branch on it (PnP,
+/// CSOM) then take their SharePoint 2013 REST paths, which are the ones Docket serves.
+inline constexpr std::string_view kLibraryVersion = "15.0.4569.1000";
+
+/// What POST {site}/_api/contextinfo answers (SP.ContextWebInformation, §1.1 and §4.1).
+struct ContextInfo {
+  std::string form_digest;  // "0x<128 hex digits>,12 Jun 2024 10:00:00 -0000"
+  uint32_t timeout_seconds = 1800;
+  std::string web_full_url;   // "http://host/sites/x"
+  std::string site_full_url;  // the same: every site prefix is its own site collection here
+};
+
+/// JSON light is flat (PnPjs reads FormDigestValue at the top level, without OData
+/// unwrapping); minimalmetadata adds "odata.metadata" = `metadata_url` first; verbose is
+/// {"d":{"GetContextWebInformation":{...}}}.
+std::string RenderContextInfoJson(const ContextInfo& info, ODataFormat format,
+                                  std::string_view metadata_url);
+
 /// A random (version 4) GUID in lower-case 8-4-4-4-12 form.
 std::string NewGuid();
 

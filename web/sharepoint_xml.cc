@@ -105,6 +105,24 @@ constexpr std::string_view kNamespaces =
 
 }  // namespace
 
+std::string RenderContextInfoXml(const ContextInfo& info) {
+  XmlWriter w;
+  w.Raw(kDeclaration);
+  w.Raw("<d:GetContextWebInformation" + std::string(kNamespaces) +
+        " m:type=\"SP.ContextWebInformation\">");
+  w.Value("d:FormDigestTimeoutSeconds", std::to_string(info.timeout_seconds), "Edm.Int32");
+  w.Value("d:FormDigestValue", info.form_digest);
+  w.Value("d:LibraryVersion", kLibraryVersion);
+  w.Value("d:SiteFullUrl", info.site_full_url);
+  w.Open("d:SupportedSchemaVersions", "Collection(Edm.String)");
+  w.Value("d:element", "14.0.0.0");
+  w.Value("d:element", "15.0.0.0");
+  w.Close("d:SupportedSchemaVersions");
+  w.Value("d:WebFullUrl", info.web_full_url);
+  w.Close("d:GetContextWebInformation");
+  return w.Take();
+}
+
 std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -26,6 +26,9 @@ std::string RenderODataErrorXml(std::string_view message,
 /// <d:suggest m:type="…QuerySuggestionResults">…</d:suggest>
 std::string RenderSuggestXml(const SuggestResult& result);
 
+/// <d:GetContextWebInformation m:type="SP.ContextWebInformation">…: the XML form of contextinfo.
+std::string RenderContextInfoXml(const ContextInfo& info);
+
 /// Text escaped for XML character data and attribute values; bytes that are not valid UTF-8
 /// and characters XML 1.0 forbids (control characters) become U+FFFD.
 std::string XmlEscape(std::string_view text);

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-import { spfi, DefaultHeaders, DefaultInit } from "@pnp/sp";
+import { spfi, DefaultHeaders, DefaultInit, RequestDigest } from "@pnp/sp";
 import { BrowserFetch, DefaultParse, InjectHeaders } from "@pnp/queryable";
 import "@pnp/sp/search/index.js";
 
@@ -148,6 +148,56 @@ test("SortList orders by Write both ways; the default is Rank descending", async
                                          SelectProperties: ["Rank"] });
   const ranks = ranked.PrimarySearchResults.map((x) => Number(x.Rank));
   assert.deepEqual(ranks, [...ranks].sort((a, b) => b - a));
+});
+
+test("Title, [random:seed=N] and [formula:...] sorts; HitHighlightedProperties", async () => {
+  const titles = async (SortList) => (await client().search({
+    Querytext: "budget", RowLimit: 15, SelectProperties: ["Title"], SortList,
+  })).PrimarySearchResults.map((x) => x.Title);
+  const byTitle = await titles([{ Property: "Title", Direction: 0 }]);
+  assert.equal(byTitle.length, 15);
+  const lower = byTitle.map((t) => t.toLowerCase());
+  assert.deepEqual(lower, [...lower].sort());
+  const shuffle = await titles([{ Property: "[random:seed=42]", Direction: 0 }]);
+  assert.deepEqual(await titles([{ Property: "[random:seed=42]", Direction: 0 }]), shuffle);
+  assert.deepEqual([...shuffle].sort(), [...byTitle].sort());
+  assert.notDeepEqual(await titles([{ Property: "[random:seed=43]", Direction: 0 }]), shuffle);
+  // The notes are 700, 1400 and 2100 bytes of x's and more: the largest first.
+  const bySize = await titles([{ Property: "[formula:0-size]", Direction: 0 }]);
+  assert.deepEqual(bySize.slice(0, 3), ["note-3.txt", "note-2.txt", "note-1.txt"]);
+  await assert.rejects(
+    client().search({ Querytext: "budget", SortList: [{ Property: "[formula:nope(size)]", Direction: 0 }] }),
+    /unknown function 'nope'/);
+
+  const highlighted = await client().search({
+    Querytext: "budget", RowLimit: 1, SelectProperties: ["Title", "HitHighlightedProperties"],
+    HitHighlightedProperties: ["Title"], RefinementFilters: ['FileType:equals("eml")'],
+  });
+  assert.match(highlighted.PrimarySearchResults[0].HitHighlightedProperties,
+               /^<HHTitle><c0>Budget<\/c0> review \d+<\/HHTitle>$/);
+});
+
+test("the browser preset's RequestDigest gets a form digest from contextinfo first", async () => {
+  const seen = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (url, init) => {
+    seen.push({ url: String(url), method: init?.method,
+                digest: new Headers(init?.headers).get("X-RequestDigest") });
+    return realFetch(url, init);
+  };
+  try {
+    const sp = spfi(base).using(DefaultHeaders(), DefaultInit(), BrowserFetch(), DefaultParse(),
+                                RequestDigest());
+    const r = await sp.search({ Querytext: "budget", RowLimit: 1 });
+    assert.equal(r.RowCount, 1);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0].url, `${base}/_api/contextinfo`);
+  assert.equal(seen[0].method, "POST");
+  assert.ok(seen[1].url.endsWith("/sites/ediscovery/_api/search/postquery"));
+  assert.match(seen[1].digest, /^0x[0-9A-F]{128},\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} -0000$/);
 });
 
 function refiner(r, name) {

@@ -173,5 +173,36 @@ TEST_F(HighlighterTest, CollectsPositiveTextTermsOnly) {
   EXPECT_EQ((std::vector<std::vector<std::string>>{{"合", "约"}}), terms.phrases);
 }
 
+TEST_F(HighlighterTest, HighlightsTheNamedPropertiesInRequestOrder) {
+  Item item;
+  item.title = "Budget <draft> review";
+  item.from = "alice@contoso.com";
+  item.participants = {"alice@contoso.com", "bob@contoso.com"};
+  item.ipath = "export.zip!/a.eml";
+  item.file_name = "a.eml";
+  Result<KqlNode> ast = ParseKql("budget OR bob@contoso.com");
+  ASSERT_OK(ast);
+  const HighlightTerms terms = CollectHighlightTerms(*ast, analyzer_);
+  // Unknown names and properties the item lacks (Cc) are skipped; a repeated name (title,
+  // Subject: both the title) gives one element; Path is HHUrl, as SharePoint names it.
+  EXPECT_EQ(
+      "<HHUrl>export.zip!/a.eml</HHUrl>\n"
+      "<HHTitle><c0>Budget</c0> &lt;draft&gt; review</HHTitle>\n"
+      "<HHParticipants>alice@contoso.com;<c0>bob@contoso.com</c0></HHParticipants>",
+      HighlightProperties(item, {"Path", "title", "Nope", "Cc", "Subject", "PARTICIPANTS"}, terms,
+                          analyzer_, 180));
+  EXPECT_EQ("", HighlightProperties(item, {}, terms, analyzer_, 180));
+  EXPECT_EQ("", HighlightProperties(item, {"Cc", "Colour"}, terms, analyzer_, 180));
+  // A file without a title is titled by its name, as its Title cell is.
+  item.title.clear();
+  EXPECT_EQ("<HHTitle>a.eml</HHTitle>",
+            HighlightProperties(item, {"Title"}, terms, analyzer_, 180));
+  // Long values are cut like the summary.
+  item.title = "budget " + std::string(300, 'x');
+  const std::string cut = HighlightProperties(item, {"Title"}, terms, analyzer_, 20);
+  EXPECT_TRUE(cut.starts_with("<HHTitle><c0>budget</c0>")) << cut;
+  EXPECT_NE(std::string::npos, cut.find("<ddd/>")) << cut;
+}
+
 }  // namespace
 }  // namespace docket

@@ -42,7 +42,7 @@ constexpr KqlCase kValidCases[] = {
     // + and - touch their operand (§2.5).
     {"-falcon budget", "AND(NOT(TERM(falcon)), TERM(budget))"},
     {"cat +dog -fox", "AND(TERM(cat), TERM(dog), NOT(TERM(fox)))"},
-    {"cat - dog", "AND(TERM(cat), TERM(-), TERM(dog))"},
+    {"cat - dog", "PHRASE(cat dog)"},
     {"e-mail", "TERM(e-mail)"},
     {"-\"a b\"", "NOT(PHRASE(a b))"},
     {"-(a OR b) c", "AND(NOT(OR(TERM(a), TERM(b))), TERM(c))"},
@@ -117,7 +117,20 @@ constexpr KqlCase kValidCases[] = {
     // Touching operands are still separate operands.
     {"a\"b c\"d", "AND(TERM(a), PHRASE(b c), TERM(d))"},
     // '+' with a space after it is not an operator (§2.5).
-    {"keyword1 + keyword2", "AND(TERM(keyword1), TERM(+), TERM(keyword2))"},
+    // Exchange reads "keyword1 + keyword2" as the literal phrase; so do we.
+    {"keyword1 + keyword2", "PHRASE(keyword1 keyword2)"},
+    {"a - b", "PHRASE(a b)"},
+    {"x a + b - \"c d\" + e* y", "AND(TERM(x), PHRASE(a b c d e*), TERM(y))"},
+    {"-a + b OR c", "OR(NOT(PHRASE(a b)), TERM(c))"},
+    {"a + b NEAR c", "NEAR(8, PHRASE(a b), TERM(c))"},
+    // Only free-text words and phrases join; elsewhere the sign is a TERM the planner drops.
+    {"a* + b", "AND(TERM(a*), TERM(+), TERM(b))"},
+    {"a + (b)", "AND(TERM(a), TERM(+), TERM(b))"},
+    {"a + from:x", "AND(TERM(a), TERM(+), PROP(from, TERM(x)))"},
+    {"from:x + b", "AND(PROP(from, TERM(x)), TERM(+), TERM(b))"},
+    {"+ a", "AND(TERM(+), TERM(a))"},
+    {"a + + b", "AND(TERM(a), TERM(+), TERM(+), TERM(b))"},
+    {"a +", "AND(TERM(a), TERM(+))"},
     {"cat +dog", "AND(TERM(cat), TERM(dog))"},
     {"a NOT b c", "AND(TERM(a), NOT(TERM(b)), TERM(c))"},
     // Same-property OR: case-insensitive names, only within one expression list (§2.4.5).

@@ -181,7 +181,11 @@ TEST_F(KqlRulesTest, BooleanInclusionExclusion) {
            {"2.5 +", "cat +dog", "FP"},
            {"2.5 -", "cat -dog", "E"},
            {"2.5 + and -", "cat +dog -fox", "F"},
-           {"2.5 '+ x' is not an operator but matches the words", "cat + dog", "FP"},
+           // §2.5: a lone sign is no operator; Exchange reads "a + b" as the phrase.
+           {"2.5 'a + b' is the phrase, not AND", "cat + dog", "P"},
+           {"2.5 'a - b' is the phrase, not NOT", "cat - dog", "P"},
+           {"2.5 a lone sign joins a phrase", "\"tasty swedish\" + meatballs", "A"},
+           {"2.5 a lone sign with nothing to join is ignored", "+ cat -", "EFP"},
            {"2.5 only negative", "-kind:meetings", all_but_m},
            {"2.5 only NOT", "NOT cat", "ABCDGHIJKLMNOQRS"},
            {"2.5 parentheses", "(cat OR car) -dog", "EHJ"},

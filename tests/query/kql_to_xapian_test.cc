@@ -43,7 +43,9 @@ constexpr PlanCase kPlanCases[] = {
     {"NOT falcon", "Query((<alldocuments> AND_NOT falcon))"},
     {"-kind:im", "Query((<alldocuments> AND_NOT XKINDim))"},
     // Punctuation-only words constrain nothing; a query of only those matches nothing.
-    {"budget - review", "Query((budget AND review))"},
+    {"budget , review", "Query((budget AND review))"},
+    // A lone sign joins its neighbours into a phrase (§2.5), as Exchange reads "a - b".
+    {"budget - review", "Query((budget PHRASE 2 review))"},
     {"-- ,", "Query()"},
     // Address properties use NormalizeAddress; display names also match word by word.
     {"from:alice", "Query(XFROMalice)"},

@@ -280,6 +280,104 @@ TEST_F(SearcherTest, PagesAndSorts) {
   EXPECT_EQ(StatusCode::kInvalidArgument, bad_sort.error().code());
 }
 
+TEST_F(SearcherTest, SortsByEverySharePointSortProperty) {
+  // sharepoint-search.md §1.10: Rank, Write, LastModifiedTime, Created, Size, Sent, Received,
+  // Title, each both ways. Received is the sent time for these (none has a delivery time);
+  // Created is Sent; Write and LastModifiedTime are the last activity (= sent here).
+  const std::pair<std::string, std::string> ascending[] = {
+      {"Write", "EBCAFD"},
+      {"LastModifiedTime", "EBCAFD"},
+      {"Created", "EBCAFD"},
+      {"Sent", "EBCAFD"},
+      {"Received", "EBCAFD"},
+      {"Size", "FADCBE"},
+      // Case- and accent-insensitive: "Budget", "F.eml" (no title: its file name),
+      // "Quarterly", "Straße", then CJK by code point.
+      {"Title", "BFAECD"},
+  };
+  for (const auto& [property, expected] : ascending) {
+    Result<SearchResult> up = Run("*", 0, 50, {{property, false}});
+    ASSERT_OK(up);
+    EXPECT_EQ(expected, Letters(*up)) << property;
+    Result<SearchResult> down = Run("*", 0, 50, {{property, true}});
+    ASSERT_OK(down);
+    EXPECT_EQ(std::string(expected.rbegin(), expected.rend()), Letters(*down)) << property;
+    // Paging cuts the same order.
+    Result<SearchResult> page = Run("*", 2, 3, {{property, false}});
+    ASSERT_OK(page);
+    EXPECT_EQ(expected.substr(2, 3), Letters(*page)) << property;
+    EXPECT_EQ(6u, page->total_rows) << property;
+  }
+  Result<SearchResult> by_rank = Run("budget", 0, 50, {{"Rank", true}});
+  ASSERT_OK(by_rank);
+  Result<SearchResult> by_default = Run("budget");
+  ASSERT_OK(by_default);
+  EXPECT_EQ(Letters(*by_default), Letters(*by_rank));
+  // Title then Sent: the second key only breaks ties of the first.
+  Result<SearchResult> two_keys = Run("kind:im", 0, 50, {{"Title", false}, {"Sent", true}});
+  ASSERT_OK(two_keys);
+  EXPECT_EQ("FAD", Letters(*two_keys));
+}
+
+TEST_F(SearcherTest, RandomSortIsAFixedShufflePerSeed) {
+  Result<SearchResult> a = Run("*", 0, 50, {{"[random:seed=1]", false}});
+  ASSERT_OK(a);
+  Result<SearchResult> again = Run("*", 0, 50, {{"[random:seed=1]", false}});
+  ASSERT_OK(again);
+  EXPECT_EQ(Letters(*a), Letters(*again));
+  std::string sorted = Letters(*a);
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ("ABCDEF", sorted);
+  // Descending is the reverse; pages cut the same shuffle.
+  Result<SearchResult> reversed = Run("*", 0, 50, {{"[random:seed=1]", true}});
+  ASSERT_OK(reversed);
+  const std::string shuffle = Letters(*a);
+  EXPECT_EQ(std::string(shuffle.rbegin(), shuffle.rend()), Letters(*reversed));
+  Result<SearchResult> first = Run("*", 0, 3, {{"[random:seed=1]", false}});
+  Result<SearchResult> second = Run("*", 3, 3, {{"[random:seed=1]", false}});
+  ASSERT_OK(first);
+  ASSERT_OK(second);
+  EXPECT_EQ(Letters(*a), Letters(*first) + Letters(*second));
+  // Other seeds give other orders (6! orders: at least one of these differs).
+  std::set<std::string> orders;
+  for (int seed = 1; seed <= 5; ++seed) {
+    Result<SearchResult> r =
+        Run("*", 0, 50, {{"[random:seed=" + std::to_string(seed) + "]", false}});
+    ASSERT_OK(r);
+    orders.insert(Letters(*r));
+  }
+  EXPECT_GT(orders.size(), 1u);
+}
+
+TEST_F(SearcherTest, FormulaSorts) {
+  // |2000 - size|: D 0, A 1000, C 1000 (tie: relevance, then index order), F 1500, B 3000,
+  // E 6000.
+  Result<SearchResult> distance = Run("*", 0, 50, {{"[formula:abs(2000-size)]", false}});
+  ASSERT_OK(distance);
+  EXPECT_EQ("DACFBE", Letters(*distance));
+  // log(0) and log(<0) are not numbers: last in both directions.
+  Result<SearchResult> up = Run("*", 0, 50, {{"[formula:log(size-1000)]", false}});
+  ASSERT_OK(up);
+  EXPECT_EQ("DCBEAF", Letters(*up));
+  Result<SearchResult> down = Run("*", 0, 50, {{"[formula:log(size-1000)]", true}});
+  ASSERT_OK(down);
+  EXPECT_EQ("EBCDAF", Letters(*down));
+  // A formula key, then Sent descending within each bucket.
+  Result<SearchResult> buckets =
+      Run("*", 0, 50, {{"[formula:bucket(size,2500)]", false}, {"Sent", true}});
+  ASSERT_OK(buckets);
+  EXPECT_EQ("DFACBE", Letters(*buckets));
+  // rank reads the relevance weight.
+  Result<SearchResult> by_rank = Run("budget", 0, 50, {{"[formula:rank*2]", true}});
+  ASSERT_OK(by_rank);
+  Result<SearchResult> by_default = Run("budget");
+  ASSERT_OK(by_default);
+  EXPECT_EQ(Letters(*by_default), Letters(*by_rank));
+  Result<SearchResult> bad = Run("*", 0, 50, {{"[formula:foo(size)]", false}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(StatusCode::kInvalidArgument, bad.error().code());
+}
+
 TEST_F(SearcherTest, RanksByRelevanceByDefault) {
   Result<SearchResult> result = Run("budget");
   ASSERT_OK(result);
@@ -306,6 +404,29 @@ TEST_F(SearcherTest, FillsItemsSummariesAndQueryModification) {
   ASSERT_EQ(1u, escaped->hits.size());
   EXPECT_EQ("The budget <c0>spreadsheet</c0> is attached &amp; final. Regards, Carol",
             escaped->hits.front().highlighted_summary);
+}
+
+TEST_F(SearcherTest, HighlightsTheRequestedProperties) {
+  SearchRequest request;
+  request.query_text = "budget kind:email";
+  Result<SearchResult> plain = searcher_->Search(request);
+  ASSERT_OK(plain);
+  ASSERT_EQ(2u, plain->hits.size());
+  for (const SearchHit& hit : plain->hits) {
+    EXPECT_EQ("", hit.highlighted_properties);  // none asked: a null cell
+  }
+
+  request.query_text = "budget from:carol";
+  request.hit_highlighted_properties = {"Title", "Author", "Path"};
+  Result<SearchResult> named = searcher_->Search(request);
+  ASSERT_OK(named);
+  ASSERT_EQ(1u, named->hits.size());
+  // Free-text terms are highlighted; a from: restriction is not (highlighter.h).
+  EXPECT_EQ(
+      "<HHTitle><c0>Budget</c0> numbers</HHTitle>\n"
+      "<HHAuthor>carol@fabrikam.com</HHAuthor>\n"
+      "<HHUrl>export.zip!/B.eml</HHUrl>",
+      named->hits.front().highlighted_properties);
 }
 
 TEST_F(SearcherTest, MalformedQueriesAreInvalidArgument) {

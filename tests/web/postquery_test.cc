@@ -29,8 +29,42 @@ TEST(PostQueryBodyTest, JsonLightAsPnPjsSendsIt) {
             options->request.refinement_filters);
   ASSERT_EQ(2u, options->request.refiners.size());
   EXPECT_EQ("FileType", options->request.refiners[0].name);
-  EXPECT_TRUE(options->request.sort.empty());  // [] means rank
+  EXPECT_TRUE(options->request.sort.empty());                        // [] means rank
+  EXPECT_TRUE(options->request.hit_highlighted_properties.empty());  // []: the cell is null
   EXPECT_FALSE(options->request.trim_duplicates);
+}
+
+TEST(PostQueryBodyTest, SpecialSortsAndFormulaDirection) {
+  auto options = ParsePostQueryBody(
+      R"j({"request":{"Querytext":"x","SortList":[
+          {"Property":"[random:seed=3]","Direction":1},
+          {"Property":"abs(2000-size)","Direction":2},
+          {"Property":"[formula:rank]","Direction":0}]}})j");
+  ASSERT_TRUE(options.ok()) << options.error().ToString();
+  ASSERT_EQ(3u, options->request.sort.size());
+  EXPECT_EQ("[random:seed=3]", options->request.sort[0].property);
+  EXPECT_TRUE(options->request.sort[0].descending);
+  // Direction 2 (FQLFormula) carries the formula in Property.
+  EXPECT_EQ("[formula:abs(2000-size)]", options->request.sort[1].property);
+  EXPECT_FALSE(options->request.sort[1].descending);
+  EXPECT_EQ("[formula:rank]", options->request.sort[2].property);
+  auto bad = ParsePostQueryBody(
+      R"j({"request":{"Querytext":"x","SortList":[{"Property":"nope(size)","Direction":2}]}})j");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(std::string::npos, bad.error().message().find("unknown function 'nope'"))
+      << bad.error().message();
+}
+
+TEST(PostQueryBodyTest, HitHighlightedPropertiesInBothShapes) {
+  auto light = ParsePostQueryBody(
+      R"j({"request":{"Querytext":"budget","HitHighlightedProperties":["Title","Participants"]}})j");
+  ASSERT_TRUE(light.ok()) << light.error().ToString();
+  EXPECT_EQ((std::vector<std::string>{"Title", "Participants"}),
+            light->request.hit_highlighted_properties);
+  auto verbose = ParsePostQueryBody(
+      R"j({"request":{"Querytext":"budget","HithighlightedProperties":{"results":["Author"]}}})j");
+  ASSERT_TRUE(verbose.ok()) << verbose.error().ToString();
+  EXPECT_EQ((std::vector<std::string>{"Author"}), verbose->request.hit_highlighted_properties);
 }
 
 TEST(PostQueryBodyTest, VerboseWithResultsWrappersAndStringNumbers) {
@@ -81,7 +115,7 @@ TEST(PostQueryBodyTest, Errors) {
       {R"j({"request":{"Querytext":"x","SelectProperties":5}})j", "must be a collection"},
       {R"j({"request":{"Querytext":"x","SortList":[{"Property":"Nope","Direction":0}]}})j",
        "Property doesn't exist"},
-      {R"j({"request":{"Querytext":"x","SortList":[{"Property":"Size","Direction":2}]}})j",
+      {R"j({"request":{"Querytext":"x","SortList":[{"Property":"Size+","Direction":2}]}})j",
        "formula"},
       {R"j({"request":{"Querytext":"x","Refiners":"Nope"}})j", "Property doesn't exist"},
       {R"j({"request":{"Querytext":"x","RefinementFilters":["FileType:range("]}})j",

@@ -119,6 +119,14 @@ TEST_F(RoutesTest, UnknownApiPathIs404ODataError) {
   EXPECT_EQ("en-US", body["error"]["message"]["lang"]);
 }
 
+TEST_F(RoutesTest, ContextInfoIsPostUnderAnySitePrefix) {
+  HttpResponse response = Send("POST", "/sites/x/_api/contextinfo", "application/json");
+  ASSERT_EQ(200, response.status) << response.body;
+  EXPECT_TRUE(json::parse(response.body)["FormDigestValue"].is_string());
+  EXPECT_EQ("site:contextinfo", router_.Match("POST", "/_api/contextinfo").context.action);
+  EXPECT_EQ(405, Send("GET", "/sites/x/_api/contextinfo", "application/json").status);
+}
+
 TEST_F(RoutesTest, UnknownNonApiPathIsPlain404) {
   HttpResponse response = Send("GET", "/favicon.ico");
   EXPECT_EQ(404, response.status);

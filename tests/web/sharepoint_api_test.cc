@@ -9,7 +9,9 @@
 #include <libxml/xpathInternals.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
+#include "common/time_util.h"
 #include "tests/web/fake_search.h"
 
 namespace docket::web {
@@ -119,6 +121,26 @@ TEST(ParseQueryOptionsTest, SortAliases) {
   EXPECT_EQ("Rank", options->request.sort[2].property);
 }
 
+TEST(ParseQueryOptionsTest, SpecialSorts) {
+  Result<QueryOptions> options = ParseQueryOptions(
+      {{"querytext", "x"},
+       {"sortlist",
+        "'[formula:pow(size,2)]:descending, [random:seed=5432]:ascending,[random:seed=7],"
+        "Title:ascending,Received:descending'"}});
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  const std::vector<SortSpec>& sort = options->request.sort;
+  ASSERT_EQ(5u, sort.size());
+  EXPECT_EQ("[formula:pow(size,2)]", sort[0].property);  // the comma inside is not a split
+  EXPECT_TRUE(sort[0].descending);
+  EXPECT_EQ("[random:seed=5432]", sort[1].property);
+  EXPECT_FALSE(sort[1].descending);
+  EXPECT_EQ("[random:seed=7]", sort[2].property);  // its own colon is not a direction
+  EXPECT_FALSE(sort[2].descending);
+  EXPECT_EQ("Title", sort[3].property);
+  EXPECT_EQ("Received", sort[4].property);
+  EXPECT_TRUE(sort[4].descending);
+}
+
 TEST(ParseQueryOptionsTest, Errors) {
   const std::vector<std::pair<QueryParams, std::string_view>> cases = {
       {{}, "querytext"},
@@ -135,7 +157,10 @@ TEST(ParseQueryOptionsTest, Errors) {
       {{{"querytext", "x"}, {"summarylength", "10001"}}, "summarylength"},
       {{{"querytext", "x"}, {"sortlist", "'Bogus:ascending'"}}, "Bogus"},
       {{{"querytext", "x"}, {"sortlist", "'Write:sideways'"}}, "sideways"},
-      {{{"querytext", "x"}, {"sortlist", "'[formula:abs(2000-size)]:ascending'"}}, "formula"},
+      {{{"querytext", "x"}, {"sortlist", "'[formula:abs(2000-colour)]:ascending'"}},
+       "'colour' is not a number the formula can read"},
+      {{{"querytext", "x"}, {"sortlist", "'[formula:foo(size)]'"}}, "unknown function 'foo'"},
+      {{{"querytext", "x"}, {"sortlist", "'[random:seed=x]:ascending'"}}, "seed"},
   };
   for (const auto& [params, needle] : cases) {
     Result<QueryOptions> options = ParseQueryOptions(params);
@@ -181,6 +206,14 @@ TEST_F(HandleSearchQueryTest, NoMetadata) {
   EXPECT_EQ(2, relevant["RowCount"]);
   EXPECT_EQ(3, relevant["TotalRows"]);
   EXPECT_EQ("102", relevant["Table"]["Rows"][0]["Cells"][1]["Value"]);
+}
+
+TEST_F(HandleSearchQueryTest, HitHighlightedPropertiesReachTheSearcher) {
+  Get("/q?querytext='budget'", "application/json;odata=nometadata");
+  EXPECT_TRUE(last_.hit_highlighted_properties.empty());
+  Get("/q?querytext='budget'&HitHighlightedProperties='Title, Author'",
+      "application/json;odata=nometadata");
+  EXPECT_EQ((std::vector<std::string>{"Title", "Author"}), last_.hit_highlighted_properties);
 }
 
 TEST_F(HandleSearchQueryTest, PlusMustBeEncodedToReachKql) {
@@ -377,6 +410,87 @@ TEST_F(HandleSearchQueryTest, InternalErrorIs500) {
   HttpResponse response = Get("/q?querytext=boom", "application/json;odata=nometadata");
   EXPECT_EQ(500, response.status);
   EXPECT_TRUE(json::parse(response.body).contains("odata.error"));
+}
+
+// POST {site}/_api/contextinfo with the Accept PnPjs's RequestDigest behavior sends.
+HttpResponse PostContextInfo(std::string_view accept, bool with_host = true) {
+  HttpRequest request;
+  request.method = "POST";
+  EXPECT_TRUE(request.SetTarget("/sites/ediscovery/_api/contextinfo").ok());
+  if (!accept.empty()) {
+    request.headers.Add("Accept", std::string(accept));
+  }
+  if (with_host) {
+    request.headers.Add("Host", "docket.example:8080");
+  }
+  RequestContext context;
+  context.action = "site:contextinfo";
+  context.site_prefix = "/sites/ediscovery";
+  return HandleContextInfo(request, context, UtcFromCivil(2024, 6, 12, 10, 0, 0));
+}
+
+const std::regex kDigestPattern("0x[0-9A-F]{128},12 Jun 2024 10:00:00 -0000");
+
+TEST(HandleContextInfoTest, FlatJsonAsPnPjsReadsIt) {
+  // PnPjs parses with JSONParse (no OData unwrapping) and reads these two keys at the top.
+  for (const char* accept : {"application/json", "application/json;odata=nometadata"}) {
+    HttpResponse response = PostContextInfo(accept);
+    ASSERT_EQ(200, response.status) << accept;
+    const json body = json::parse(response.body);
+    EXPECT_FALSE(body.contains("d")) << accept;
+    ASSERT_TRUE(body["FormDigestValue"].is_string()) << response.body;
+    EXPECT_TRUE(std::regex_match(body["FormDigestValue"].get<std::string>(), kDigestPattern))
+        << body["FormDigestValue"];
+    EXPECT_EQ(1800, body["FormDigestTimeoutSeconds"]);
+    EXPECT_EQ("http://docket.example:8080/sites/ediscovery", body["WebFullUrl"]);
+    EXPECT_EQ("http://docket.example:8080/sites/ediscovery", body["SiteFullUrl"]);
+    EXPECT_EQ("15.0.4569.1000", body["LibraryVersion"]);
+    EXPECT_EQ(json::array({"14.0.0.0", "15.0.0.0"}), body["SupportedSchemaVersions"]);
+  }
+  const json minimal = json::parse(PostContextInfo("application/json").body);
+  EXPECT_EQ("http://docket.example:8080/sites/ediscovery/_api/$metadata#SP.ContextWebInformation",
+            minimal["odata.metadata"]);
+  EXPECT_FALSE(json::parse(PostContextInfo("application/json;odata=nometadata").body)
+                   .contains("odata.metadata"));
+}
+
+TEST(HandleContextInfoTest, EveryCallIssuesAFreshDigest) {
+  const json a = json::parse(PostContextInfo("application/json").body);
+  const json b = json::parse(PostContextInfo("application/json").body);
+  EXPECT_NE(a["FormDigestValue"], b["FormDigestValue"]);
+}
+
+TEST(HandleContextInfoTest, Verbose) {
+  HttpResponse response = PostContextInfo("application/json;odata=verbose");
+  ASSERT_EQ(200, response.status);
+  EXPECT_EQ("application/json;odata=verbose;charset=utf-8", response.content_type);
+  const json body = json::parse(response.body);
+  const json& info = body["d"]["GetContextWebInformation"];
+  ASSERT_TRUE(info.is_object()) << response.body;
+  EXPECT_EQ("SP.ContextWebInformation", info["__metadata"]["type"]);
+  EXPECT_TRUE(std::regex_match(info["FormDigestValue"].get<std::string>(), kDigestPattern));
+  EXPECT_EQ(1800, info["FormDigestTimeoutSeconds"]);
+  EXPECT_EQ(json::array({"14.0.0.0", "15.0.0.0"}), info["SupportedSchemaVersions"]["results"]);
+  EXPECT_EQ("Collection(Edm.String)", info["SupportedSchemaVersions"]["__metadata"]["type"]);
+  EXPECT_EQ("http://docket.example:8080/sites/ediscovery", info["WebFullUrl"]);
+}
+
+TEST(HandleContextInfoTest, XmlWhenNoJsonIsAsked) {
+  HttpResponse response = PostContextInfo("");
+  ASSERT_EQ(200, response.status);
+  EXPECT_EQ("application/xml;charset=utf-8", response.content_type);
+  XmlDoc doc(response.body);
+  ASSERT_TRUE(doc.ok()) << response.body;
+  EXPECT_EQ("SP.ContextWebInformation", doc.Eval("string(/d:GetContextWebInformation/@m:type)"));
+  EXPECT_TRUE(std::regex_match(doc.Eval("string(//d:FormDigestValue)"), kDigestPattern));
+  EXPECT_EQ("1800", doc.Eval("string(//d:FormDigestTimeoutSeconds)"));
+  EXPECT_EQ("2", doc.Eval("count(//d:SupportedSchemaVersions/d:element)"));
+  EXPECT_EQ("http://docket.example:8080/sites/ediscovery", doc.Eval("string(//d:SiteFullUrl)"));
+}
+
+TEST(HandleContextInfoTest, WithoutHostTheUrlsAreSitePaths) {
+  const json body = json::parse(PostContextInfo("application/json;odata=nometadata", false).body);
+  EXPECT_EQ("/sites/ediscovery", body["WebFullUrl"]);
 }
 
 }  // namespace

@@ -162,6 +162,20 @@ TEST(SharePointJsonTest, SelectPropertiesKeepOrderAndCasingAndDropUnknown) {
   EXPECT_EQ(expected, cells);
 }
 
+TEST(SharePointJsonTest, HitHighlightedPropertiesCell) {
+  SearchResult result = SampleResult();
+  result.hits[0].highlighted_properties = "<HHTitle><c0>Budget</c0> review</HHTitle>";
+  SearchRenderOptions options;
+  options.format = ODataFormat::kNoMetadata;
+  options.select_properties = std::vector<std::string>{"HitHighlightedProperties"};
+  const Json rows = Json::parse(RenderSearchResultJson(
+      result, options))["PrimaryQueryResult"]["RelevantResults"]["Table"]["Rows"];
+  EXPECT_EQ("<HHTitle><c0>Budget</c0> review</HHTitle>", rows[0]["Cells"][0]["Value"]);
+  EXPECT_EQ("Edm.String", rows[0]["Cells"][0]["ValueType"]);
+  EXPECT_EQ(nullptr, rows[1]["Cells"][0]["Value"]);  // none computed: null, as before
+  EXPECT_EQ("Null", rows[1]["Cells"][0]["ValueType"]);
+}
+
 TEST(SharePointJsonTest, MinimalMetadataAddsAnnotationFirst) {
   const Json body = Render(ODataFormat::kMinimalMetadata);
   ASSERT_EQ("odata.metadata", body.begin().key());
