@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,14 +32,22 @@ struct ExportJobInfo {
   ExportResult result;      // filled when succeeded
   std::string error;        // why it failed; empty otherwise
   UtcMillis created_at = 0;
-  UtcMillis finished_at = 0;  // 0 while queued or running
+  // 0 while queued or running, and while a cancelled job is still stopping.
+  UtcMillis finished_at = 0;
 };
+
+/// What runs one export: RunExport, or in tests a stand-in that drives the state machine.
+using ExportRunner =
+    std::function<Result<ExportResult>(const ExportOptions& options, const ExportControl& control)>;
 
 class ExportJobs {
  public:
   /// Jobs export `index_dir` into `output_dir` (created when missing) as "<id>.zip". Jobs run
   /// one at a time in a background thread, in the order they were started.
   ExportJobs(std::filesystem::path index_dir, std::filesystem::path output_dir);
+  /// The same with `runner` instead of RunExport.
+  ExportJobs(std::filesystem::path index_dir, std::filesystem::path output_dir,
+             ExportRunner runner);
   /// Cancels the running job, drops the queued ones and joins the thread.
   ~ExportJobs();
   ExportJobs(const ExportJobs&) = delete;

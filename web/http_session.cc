@@ -5,14 +5,20 @@
  *
  *  Nothing a client sends may crash the process: parse errors become 400/413/431 and a close,
  *  socket errors just end the session, and an exception escaping a handler becomes a 500.
+ *
+ *  A response with a body_file (an export package) is streamed with http::file_body, piece by
+ *  piece, the timeout restarting for each piece: a multi-gigabyte download may take longer than
+ *  the timeout as a whole, but a client that stops reading is still cut off.
  */
 #include "web/http_session.h"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -28,6 +34,28 @@ using tcp = net::ip::tcp;
 
 using BeastRequest = http::request<http::string_body>;
 using BeastResponse = http::response<http::string_body>;
+using FileResponse = http::response<http::file_body>;
+
+// Fields every response carries, whatever its body type.
+template <class Body>
+void SetFields(http::response<Body>& out, const HttpResponse& response, bool keep_alive) {
+  out.set(http::field::server, "Docket");
+  // 204 carries neither a body nor a type (RFC 9110 §15.3.5).
+  if (response.status != 204) {
+    out.set(http::field::content_type, response.content_type);
+  }
+  for (const auto& [name, value] : response.headers) {
+    out.set(beast::string_view(name.data(), name.size()), value);
+  }
+  out.keep_alive(keep_alive);
+}
+
+// A file response and the serializer writing it; the serializer refers to the message, so both
+// live in one heap object that stays put until the last piece is written.
+struct FileReply {
+  FileResponse message;
+  std::optional<http::response_serializer<http::file_body>> serializer;
+};
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
@@ -74,7 +102,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     BeastRequest request = parser_->release();
     const bool keep_alive = request.keep_alive() && !shared_->stopping.load();
     const unsigned version = request.version();
-    Send(ToBeast(Handle(std::move(request)), version, keep_alive));
+    HttpResponse response = Handle(std::move(request));
+    if (!response.body_file.empty()) {
+      return SendFile(response, version, keep_alive);
+    }
+    Send(ToBeast(response, version, keep_alive));
   }
 
   HttpResponse Handle(BeastRequest&& beast_request) {
@@ -107,15 +139,57 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   static BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_alive) {
     BeastResponse out{static_cast<http::status>(response.status), version};
-    out.set(http::field::server, "Docket");
-    out.set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) {
-      out.set(beast::string_view(name.data(), name.size()), value);
+    SetFields(out, response, keep_alive);
+    if (response.status == 204) {
+      return out;  // no Content-Length either: a 204 has no body to measure
     }
-    out.keep_alive(keep_alive);
     out.body() = response.body;
     out.prepare_payload();
     return out;
+  }
+
+  void SendFile(const HttpResponse& response, unsigned version, bool keep_alive) {
+    http::file_body::value_type file;
+    beast::error_code ec;
+    file.open(response.body_file.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      // The handler saw the file, so it went away in between (a DELETE of the export) or the
+      // disk refused it; only the second is the server's fault.
+      const bool gone = ec == beast::errc::no_such_file_or_directory;
+      if (!gone) {
+        std::fprintf(stderr, "docket serve: cannot open %s: %s\n", response.body_file.c_str(),
+                     ec.message().c_str());
+      }
+      return Send(ToBeast(
+          PlainErrorResponse(gone ? 404 : 500, gone ? "the file is no longer there"
+                                                    : "cannot read the file: " + ec.message()),
+          version, keep_alive));
+    }
+    file_reply_ = std::make_unique<FileReply>();
+    FileResponse& out = file_reply_->message;
+    out.result(static_cast<http::status>(response.status));
+    out.version(version);
+    SetFields(out, response, keep_alive);
+    out.body() = std::move(file);
+    out.prepare_payload();  // Content-Length = the file's size
+    file_reply_->serializer.emplace(out);
+    WriteFilePiece();
+  }
+
+  void WriteFilePiece() {
+    stream_.expires_after(shared_->limits.timeout);
+    http::async_write_some(
+        stream_, *file_reply_->serializer,
+        beast::bind_front_handler(&HttpSession::OnFilePiece, shared_from_this()));
+  }
+
+  void OnFilePiece(beast::error_code ec, std::size_t /*bytes*/) {
+    if (!ec && !file_reply_->serializer->is_done()) {
+      return WriteFilePiece();
+    }
+    const bool close = file_reply_->message.need_eof();
+    file_reply_.reset();
+    OnWrite(close, ec, 0);
   }
 
   void Send(BeastResponse&& message) {
@@ -150,6 +224,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::shared_ptr<SessionShared> shared_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<BeastResponse> response_;
+  std::unique_ptr<FileReply> file_reply_;
 };
 
 }  // namespace

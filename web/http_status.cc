@@ -33,6 +33,12 @@ std::string_view HttpReasonPhrase(int http_status) {
   switch (http_status) {
     case 200:
       return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
     case 400:
       return "Bad Request";
     case 401:
@@ -45,6 +51,10 @@ std::string_view HttpReasonPhrase(int http_status) {
       return "Method Not Allowed";
     case 408:
       return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
     case 413:
       return "Payload Too Large";
     case 431:

@@ -11,7 +11,7 @@
 namespace docket::web {
 
 /// InvalidArgument 400, Unauthenticated 401, PermissionDenied 403, NotFound 404,
-/// ResourceExhausted 413, anything else 500.
+/// ResourceExhausted 413, Cancelled 409, anything else 500.
 int ToHttpStatus(StatusCode code);
 
 /// "Bad Request", "Not Found", ...; "Unknown" for codes we never send.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,11 @@ struct HttpResponse {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra fields (Allow, ...)
+  // When set, the body is this file instead of `body`: the session streams it from disk with
+  // its Content-Length (an export package may be gigabytes; it is never read into memory). If
+  // the file cannot be opened when the response is sent (removed in between), the client gets
+  // a 404 or 500 instead.
+  std::filesystem::path body_file;
 };
 
 /// Percent-decodes `text`. With `plus_is_space` ('application/x-www-form-urlencoded' query

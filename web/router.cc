@@ -1,5 +1,6 @@
 /** @file
- *  @brief Route matching: exact paths, and SharePoint "/_api/..." suffixes with function-call args.
+ *  @brief Route matching: exact paths with "{name}" segments, and SharePoint "/_api/..." suffixes
+ *         with function-call args.
  */
 #include "web/router.h"
 
@@ -26,15 +27,70 @@ size_t FindIgnoreCase(std::string_view haystack, std::string_view needle) {
   return std::string_view::npos;
 }
 
+// Splits "/a/b" after each '/': "", "a", "b". A trailing '/' gives a last empty segment, so
+// "/api/exports/" never matches "/api/exports/{id}".
+std::vector<std::string_view> SplitSegments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (true) {
+    const size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) {
+      return segments;
+    }
+    path.remove_prefix(slash + 1);
+  }
+}
+
+bool IsPlaceholder(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Exact match, with "{name}" segments taking any one non-empty segment.
+bool MatchExactPattern(std::string_view pattern, std::string_view path,
+                       std::vector<std::pair<std::string, std::string>>* params) {
+  if (pattern.find('{') == std::string_view::npos) {
+    return path == pattern;  // the common case, without splitting
+  }
+  const std::vector<std::string_view> want = SplitSegments(pattern);
+  const std::vector<std::string_view> have = SplitSegments(path);
+  if (want.size() != have.size()) {
+    return false;
+  }
+  std::vector<std::pair<std::string, std::string>> found;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (IsPlaceholder(want[i])) {
+      if (have[i].empty()) {
+        return false;
+      }
+      found.emplace_back(want[i].substr(1, want[i].size() - 2), have[i]);
+    } else if (want[i] != have[i]) {
+      return false;
+    }
+  }
+  *params = std::move(found);
+  return true;
+}
+
 }  // namespace
+
+std::string_view RequestContext::PathParam(std::string_view name) const {
+  for (const auto& [param, value] : path_params) {
+    if (param == name) {
+      return value;
+    }
+  }
+  return {};
+}
 
 bool MatchRoutePattern(std::string_view pattern, std::string_view path, RequestContext* context) {
   if (!pattern.starts_with(kApiMarker)) {
-    if (path != pattern) {
+    std::vector<std::pair<std::string, std::string>> params;
+    if (!MatchExactPattern(pattern, path, &params)) {
       return false;
     }
     context->site_prefix.clear();
     context->call_args.clear();
+    context->path_params = std::move(params);
     return true;
   }
   // The first "/_api/" splits the site prefix from the API path. A site whose own path contains
@@ -59,6 +115,7 @@ bool MatchRoutePattern(std::string_view pattern, std::string_view path, RequestC
   }
   context->site_prefix = std::string(path.substr(0, marker));
   context->call_args = std::move(call_args);
+  context->path_params.clear();
   return true;
 }
 
@@ -68,6 +125,10 @@ void Router::Get(std::string pattern, std::string action, Handler handler) {
 
 void Router::Post(std::string pattern, std::string action, Handler handler) {
   Add("POST", std::move(pattern), std::move(action), std::move(handler));
+}
+
+void Router::Delete(std::string pattern, std::string action, Handler handler) {
+  Add("DELETE", std::move(pattern), std::move(action), std::move(handler));
 }
 
 void Router::Add(std::string method, std::string pattern, std::string action, Handler handler) {

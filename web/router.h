@@ -6,7 +6,10 @@
  *    "/_api/search/query" matches "/sites/ediscovery/_api/search/query" and also the OData
  *    function-call form "/_api/search/query(querytext='x',rowlimit=5)". The comparison ignores
  *    ASCII case, as SharePoint does.
- *  - any other pattern matches the whole path exactly.
+ *  - any other pattern matches the whole path exactly, except that a segment written "{name}"
+ *    matches any one non-empty path segment and hands it to the handler as a path parameter:
+ *    "/api/exports/{id}/download" matches "/api/exports/3fa9.../download" with id "3fa9...".
+ *    Literal segments compare exactly (case-sensitive), as REST paths usually do.
  *  Every route is registered in one place: RegisterRoutes() in web/routes.cc.
  */
 #pragma once
@@ -28,6 +31,11 @@ struct RequestContext {
   // Text between the parentheses of the OData function-call form, still quoted:
   // "querytext='x',rowlimit=5". Empty when the plain form was used.
   std::string call_args;
+  // Values of the pattern's "{name}" segments, in pattern order (already percent-decoded).
+  std::vector<std::pair<std::string, std::string>> path_params;
+
+  /// The value of path parameter `name`; empty when the pattern has no such parameter.
+  std::string_view PathParam(std::string_view name) const;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&, const RequestContext&)>;
@@ -47,6 +55,7 @@ class Router {
  public:
   void Get(std::string pattern, std::string action, Handler handler);
   void Post(std::string pattern, std::string action, Handler handler);
+  void Delete(std::string pattern, std::string action, Handler handler);
   void Add(std::string method, std::string pattern, std::string action, Handler handler);
 
   /// Errors for paths containing `marker` ("/_api/") are rendered by `renderer`; others get
@@ -75,7 +84,8 @@ class Router {
   std::vector<std::pair<std::string, ErrorRenderer>> error_renderers_;
 };
 
-/// Matches `path` against `pattern` (rules above). On success fills site_prefix and call_args.
+/// Matches `path` against `pattern` (rules above). On success fills site_prefix, call_args and
+/// path_params.
 bool MatchRoutePattern(std::string_view pattern, std::string_view path, RequestContext* context);
 
 }  // namespace docket::web

@@ -3,6 +3,7 @@
  */
 #include "web/routes.h"
 
+#include "web/exports_api.h"
 #include "web/search_page.h"
 
 namespace docket::web {
@@ -34,10 +35,39 @@ void RegisterRoutes(Router& router, const RouteDependencies& deps) {
   router.Get("/", "page:search",
              [](const HttpRequest&, const RequestContext&) { return SearchPageResponse(); });
 
+  // Legal exports (ediscovery.md §5.3): background jobs that outlive the request.
+  ExportJobs* exports = deps.exports;
+  router.Post("/api/exports", "export:create",
+              [exports, now = deps.now](const HttpRequest& request, const RequestContext&) {
+                return HandleCreateExport(exports, now, request);
+              });
+  router.Get("/api/exports", "export:list",
+             [exports](const HttpRequest& request, const RequestContext&) {
+               return HandleListExports(exports, request);
+             });
+  router.Get("/api/exports/{id}", "export:read",
+             [exports](const HttpRequest& request, const RequestContext& context) {
+               return HandleGetExport(exports, request, context);
+             });
+  router.Delete("/api/exports/{id}", "export:cancel",
+                [exports](const HttpRequest& request, const RequestContext& context) {
+                  return HandleDeleteExport(exports, request, context);
+                });
+  router.Get("/api/exports/{id}/download", "export:download",
+             [exports](const HttpRequest& request, const RequestContext& context) {
+               return HandleDownloadExport(exports, request, context);
+             });
+
   // 404/405 under /_api/ are OData error bodies, as SharePoint clients expect (§1.12).
   router.SetErrorRenderer(
       "/_api/", [](const HttpRequest& request, int http_status, std::string_view message) {
         return ODataErrorResponse(request, http_status, message, kInvalidClientQueryException);
+      });
+  // ... and under /api/ the JSON error body of that API.
+  router.SetErrorRenderer(
+      "/api/", [](const HttpRequest&, int http_status, std::string_view message) {
+        return ExportsErrorResponse(http_status,
+                                    http_status == 405 ? "MethodNotAllowed" : "NotFound", message);
       });
 }
 

@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "export/export_jobs.h"
 #include "query/searcher.h"
 #include "web/listener.h"
 #include "web/router.h"
@@ -53,9 +54,12 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     return searcher.error().WithContext("opening index " + options.index_dir.string());
   }
   Searcher* raw = searcher->get();
+  auto exports = std::make_unique<ExportJobs>(options.index_dir, options.exports_dir.empty()
+                                                                     ? options.index_dir / "exports"
+                                                                     : options.exports_dir);
   DOCKET_ASSIGN_OR_RETURN(
       std::unique_ptr<Server> server,
-      Start(
+      StartWith(
           options,
           [raw, now = options.now](const SearchRequest& request) {
             if (now == 0) {
@@ -65,17 +69,31 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
             fixed.now = now;
             return raw->Search(fixed);
           },
-          [raw](std::string_view prefix, size_t limit) { return raw->Suggest(prefix, limit); }));
+          [raw](std::string_view prefix, size_t limit) { return raw->Suggest(prefix, limit); },
+          std::move(exports)));
   server->searcher_ = std::move(*searcher);
   return server;
 }
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, SearchFunction search,
                                               web::SuggestFunction suggest) {
+  return StartWith(options, std::move(search), std::move(suggest), nullptr);
+}
+
+Result<std::unique_ptr<Server>> Server::StartWith(const ServerOptions& options,
+                                                  SearchFunction search,
+                                                  web::SuggestFunction suggest,
+                                                  std::unique_ptr<ExportJobs> exports) {
   DOCKET_ASSIGN_OR_RETURN(auto address, ParseListenAddress(options.listen));
   std::unique_ptr<Server> server(new Server());
+  server->exports_ = std::move(exports);
   server->router_ = std::make_shared<Router>();
-  RegisterRoutes(*server->router_, RouteDependencies{std::move(search), std::move(suggest)});
+  RouteDependencies deps;
+  deps.search = std::move(search);
+  deps.suggest = std::move(suggest);
+  deps.exports = server->exports_.get();
+  deps.now = options.now;
+  RegisterRoutes(*server->router_, deps);
   std::shared_ptr<const Router> router = server->router_;
   DOCKET_ASSIGN_OR_RETURN(
       server->listener_,
@@ -91,6 +109,8 @@ Server::~Server() {
     listener_->Stop();
     listener_->Wait();
   }
+  // Then the exports: a running one is cancelled (its partial package removed) and joined.
+  exports_.reset();
 }
 
 uint16_t Server::port() const { return listener_->port(); }

@@ -17,6 +17,7 @@
 
 namespace docket {
 
+class ExportJobs;
 class Searcher;
 
 namespace web {
@@ -38,6 +39,9 @@ struct ServerOptions {
   // The clock of KQL's relative dates (today, "this week", ...) for every search this server
   // runs (`docket serve --now`, tests); 0 means the system clock. Default: 0
   UtcMillis now = 0;
+  // Where /api/exports jobs write their packages ("<id>.zip"); created when missing. Packages
+  // stay until DELETE /api/exports/{id}. Default: "<index_dir>/exports"
+  std::filesystem::path exports_dir;
 };
 
 /// Splits "127.0.0.1:8080" / "[::1]:0" / "localhost:80" into host and port.
@@ -47,10 +51,11 @@ Result<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view lis
 class Server {
  public:
   /// Opens the Searcher on options.index_dir, binds and starts serving; returns once the port
-  /// is bound, so url() is immediately usable.
+  /// is bound, so url() is immediately usable. Legal exports (/api/exports) run over the same
+  /// index into options.exports_dir.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options);
   /// The same with a given search function instead of an index (tests; options.index_dir is
-  /// ignored).
+  /// ignored, and /api/exports answers 503: there is no index to export).
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options,
                                                web::SearchFunction search,
                                                web::SuggestFunction suggest = {});
@@ -72,7 +77,12 @@ class Server {
 
  private:
   Server() = default;
-  std::unique_ptr<Searcher> searcher_;  // outlives listener_ (declared first)
+  static Result<std::unique_ptr<Server>> StartWith(const ServerOptions& options,
+                                                   web::SearchFunction search,
+                                                   web::SuggestFunction suggest,
+                                                   std::unique_ptr<ExportJobs> exports);
+  std::unique_ptr<Searcher> searcher_;   // outlives listener_ (declared first)
+  std::unique_ptr<ExportJobs> exports_;  // outlives listener_ too: its handlers point here
   std::shared_ptr<web::Router> router_;
   std::unique_ptr<web::HttpListener> listener_;
 };
