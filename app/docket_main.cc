@@ -7,6 +7,7 @@
  *                     [--stemming on|off] [--accents insensitive|sensitive]
  *                     [--now YYYY-MM-DDThh:mm:ssZ] QUERY...
  *    docket serve     --index DIR [--listen HOST:PORT] [--now YYYY-MM-DDThh:mm:ssZ]
+ *                     [--exports-dir DIR]
  *    docket unindexed --index DIR [--format text|csv]
  *    docket directory import --index DIR FILE.csv
  *    docket export    --index DIR --query KQL --out FILE.zip [--case NAME]
@@ -52,6 +53,7 @@ constexpr const char* kUsage =
     "            [--stemming on|off] [--accents insensitive|sensitive] [--now TIME] QUERY\n"
     "  serve     --index DIR [--listen 127.0.0.1:8080]    SharePoint search REST + web page\n"
     "            [--now 2024-06-12T10:00:00Z]   the clock of KQL's today, \"this week\", ...\n"
+    "            [--exports-dir DIR]   packages of POST /api/exports (default INDEX/exports)\n"
     "  unindexed --index DIR [--format text|csv]          items not fully indexed, with reasons\n"
     "  directory import --index DIR FILE.csv\n"
     "            identities (DisplayName,SmtpAddress,SipAddress): SIP and SMTP of one person\n"
@@ -475,6 +477,7 @@ int RunServe(const Args& args) {
   ServerOptions options;
   options.index_dir = index;
   options.listen = args.Get("listen", "127.0.0.1:8080");
+  options.exports_dir = args.Get("exports-dir");
   if (!ParseNow(args, &options.now)) {
     return UsageError("--now takes a UTC time like 2024-06-12T10:00:00Z");
   }
@@ -499,7 +502,7 @@ int Main(int argc, char** argv) {
   const std::map<std::string, Command> commands = {
       {"ingest", {{"index", "custodian", "commit-every"}, RunIngest}},
       {"search", {{"index", "start", "limit", "sort", "stemming", "accents", "now"}, RunSearch}},
-      {"serve", {{"index", "listen", "now"}, RunServe}},
+      {"serve", {{"index", "listen", "now", "exports-dir"}, RunServe}},
       {"unindexed", {{"index", "format"}, RunUnindexed}},
       {"directory", {{"index"}, RunDirectory}},
       {"export",

@@ -124,6 +124,7 @@ class Planner {
         produced.emplace(std::move(key), begin);
       }
     }
+    plan.items = std::move(cache_);
     return plan;
   }
 
@@ -192,15 +193,20 @@ class Planner {
 
   Status AddDescendants(ItemId id, Unit& unit) {
     unit.members.push_back(id);
-    DOCKET_ASSIGN_OR_RETURN(std::vector<ItemId> children, store_.GetChildren(id));
-    std::sort(children.begin(), children.end());
-    for (ItemId child : children) {
-      DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(child));
-      if (item->kind == ItemKind::kImMessage) {
-        continue;  // a line of the conversation: the conversation's native holds it
+    DOCKET_ASSIGN_OR_RETURN(std::vector<ChildEntry> children, store_.GetChildEntries(id));
+    for (const ChildEntry& child : children) {
+      // A line of the conversation is held by the conversation's native. Conversations have
+      // thousands of lines, so their kind is read from the children index, not the items.
+      std::optional<ItemKind> kind = child.kind;
+      if (!kind.has_value()) {
+        DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(child.id));
+        kind = item->kind;
       }
-      unit.parent_of[child] = id;
-      DOCKET_RETURN_IF_ERROR(AddDescendants(child, unit));
+      if (*kind == ItemKind::kImMessage) {
+        continue;
+      }
+      unit.parent_of[child.id] = id;
+      DOCKET_RETURN_IF_ERROR(AddDescendants(child.id, unit));
     }
     return Status::OK();
   }

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -46,6 +47,9 @@ struct ExportPlan {
   std::vector<WithheldDuplicate> duplicates;
   uint64_t matched = 0;    // items the query matched (before families and dedupe)
   uint64_t unindexed = 0;  // items added because they are not fully indexed
+  // Every item the plan read, the documents' included, without their text and conversation
+  // lines (DocStore::GetItemText reads the text when it is written).
+  std::unordered_map<ItemId, Item> items;
 };
 
 /// `matched`: the items the query matched; `unindexed`: the items not fully indexed (used

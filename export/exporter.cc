@@ -127,19 +127,6 @@ std::string Join(const std::vector<std::string>& values) {
 
 std::string DateOrEmpty(UtcMillis millis) { return millis == 0 ? "" : FormatIso8601(millis); }
 
-// The extracted text as produced: the item's text, or for a conversation stored only as lines,
-// one line per message.
-std::string ProductionText(const Item& item) {
-  if (!item.text.empty() || item.messages.empty()) {
-    return item.text;
-  }
-  std::string text;
-  for (const ConversationMessage& message : item.messages) {
-    text += DateOrEmpty(message.sent) + " " + message.sender + ": " + message.text + "\n";
-  }
-  return text;
-}
-
 // The package's own SHA-256, for the chain of custody (the CLI prints it, the job reports it).
 Result<std::string> HashFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -349,11 +336,7 @@ class Exporter {
     for (size_t ordinal = 0; ordinal < plan_.documents.size(); ++ordinal) {
       DOCKET_RETURN_IF_ERROR(CheckCancelled());
       const PlannedDocument& planned = plan_.documents[ordinal];
-      Result<Item> loaded = store_->GetItem(planned.item_id);
-      if (!loaded.ok()) {
-        return loaded.error().WithContext("reading item " + std::to_string(planned.item_id));
-      }
-      const Item& item = *loaded;
+      const Item& item = plan_.items.at(planned.item_id);
       ExportRecord record = MakeRecord(planned, item);
       if (!planned.parent_doc_id.empty()) {
         relationships.push_back({planned.parent_doc_id, planned.doc_id});
@@ -389,14 +372,15 @@ class Exporter {
           result_.counts.native_bytes += record.native->size;
         }
       }
-      const std::string text = ProductionText(item);
+      DOCKET_ASSIGN_OR_RETURN(const std::string text, ProductionText(item));
       if (!text.empty()) {
         PackageFile file;
         file.file_name = planned.doc_id + ".txt";
         file.path = "TEXT/" + folder + "/" + file.file_name;
+        // Stored, not deflated: deflating every text was a third of an export's CPU, and the
+        // review platform reads it uncompressed anyway (the load files are deflated).
         ZipEntryOptions entry;
         entry.modified = entry_date;
-        entry.compress = true;
         DOCKET_ASSIGN_OR_RETURN(file.digests, zip_->AddEntry(file.path, text, entry));
         file.size = text.size();
         written_files_.push_back(file);
@@ -459,6 +443,20 @@ class Exporter {
       DOCKET_RETURN_IF_ERROR(staging_.Close(name));
     }
     return Status::OK();
+  }
+
+  // The extracted text as produced: the item's text, or for a conversation stored only as
+  // lines, one line per message.
+  Result<std::string> ProductionText(const Item& item) const {
+    DOCKET_ASSIGN_OR_RETURN(std::string text, store_->GetItemText(item.id));
+    if (!text.empty() || item.message_count == 0) {
+      return text;
+    }
+    DOCKET_ASSIGN_OR_RETURN(const Item full, store_->GetItem(item.id));
+    for (const ConversationMessage& message : full.messages) {
+      text += DateOrEmpty(message.sent) + " " + message.sender + ": " + message.text + "\n";
+    }
+    return text;
   }
 
   void VerifyDigests(const ExportRecord& record, const NativeDigests& written) {

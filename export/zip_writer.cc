@@ -278,8 +278,11 @@ Result<std::unique_ptr<ZipWriter>> ZipWriter::Create(const std::filesystem::path
   // hdrcharset=UTF-8 sets the zip's UTF-8 name flag whatever the process locale is; without
   // it libarchive sets the flag only under a UTF-8 locale, and readers would then decode
   // Chinese or Arabic file names as code page 437.
+  // compression-level=1: deflating text and load files at zlib's default level 6 took a third
+  // of an export's CPU (bench/export) for a few percent of size; level 1 keeps most of the gain.
   if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
       archive_write_set_options(a, "zip:hdrcharset=UTF-8") != ARCHIVE_OK ||
+      archive_write_set_options(a, "zip:compression-level=1") != ARCHIVE_OK ||
       archive_write_set_bytes_per_block(a, kArchiveBlockSize) != ARCHIVE_OK ||
       archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
       archive_write_open(a, &impl->sink, nullptr, WriteToFile, nullptr) != ARCHIVE_OK) {

@@ -449,7 +449,10 @@ Result<uint64_t> DocStore::Write(const WriteSet& set) {
     const std::string key = Be64(item.id);
     batch.Put(impl_->cf(kItems), key, EncodeItem(item));
     if (item.parent_id != kNoItem) {
-      batch.Put(impl_->cf(kChildren), Be64(item.parent_id) + key, "");
+      // The value is the child's kind, so a family can be walked without decoding every
+      // conversation line (DocStore::GetChildEntries). Stores written before it hold "".
+      batch.Put(impl_->cf(kChildren), Be64(item.parent_id) + key,
+                std::string(1, static_cast<char>(item.kind)));
     }
     if (!item.sha256.empty() && item.kind != ItemKind::kImMessage) {
       batch.Put(impl_->cf(kLocations), LocationKey({item.sha256, item.ipath, item.custodian}), "");
@@ -515,6 +518,17 @@ Result<Item> DocStore::GetItem(ItemId id) const {
   return DecodeItem(value, "item " + std::to_string(id));
 }
 
+Result<std::string> DocStore::GetItemText(ItemId id) const {
+  std::string value;
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kItems, Be64(id), &value, "item " + std::to_string(id)));
+  if (const size_t newline = value.find('\n'); newline != std::string::npos) {
+    value.erase(0, newline + 1);
+    return value;
+  }
+  DOCKET_ASSIGN_OR_RETURN(Item item, DecodeItem(value, "item " + std::to_string(id)));
+  return std::move(item.text);
+}
+
 Result<std::string> DocStore::GetNative(const std::string& sha256) const {
   std::string value;
   DOCKET_RETURN_IF_ERROR(impl_->Get(kNatives, sha256, &value, "native " + sha256));
@@ -567,6 +581,26 @@ Result<std::vector<ItemId>> DocStore::GetChildren(ItemId parent) const {
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kChildren)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     children.push_back(FromBe64(it->key().ToStringView(), 8));
+  }
+  DOCKET_RETURN_IF_ERROR(FromRocks(it->status(), "listing children"));
+  return children;
+}
+
+Result<std::vector<ChildEntry>> DocStore::GetChildEntries(ItemId parent) const {
+  std::vector<ChildEntry> children;
+  const std::string prefix = Be64(parent);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kChildren)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ChildEntry child;
+    child.id = FromBe64(it->key().ToStringView(), 8);
+    if (it->value().size() == 1) {
+      const auto kind = static_cast<uint8_t>(it->value()[0]);
+      if (kind <= static_cast<uint8_t>(ItemKind::kFile)) {
+        child.kind = static_cast<ItemKind>(kind);
+      }
+    }
+    children.push_back(child);
   }
   DOCKET_RETURN_IF_ERROR(FromRocks(it->status(), "listing children"));
   return children;

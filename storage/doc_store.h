@@ -49,6 +49,13 @@ struct Location {
   std::string custodian;
 };
 
+/// A child as the children index lists it.
+struct ChildEntry {
+  ItemId id = kNoItem;
+  // Unknown (nullopt) for children stored before kinds were recorded beside them.
+  std::optional<ItemKind> kind;
+};
+
 /// Written when an ingest starts a top-level source and cleared when the source completes. If
 /// the process dies in between, the next ingest rolls back every item from `first_id` on
 /// (DocStore::RollBackFrom) and reads the source again, so the result is the same as an
@@ -101,6 +108,9 @@ class DocStore {
   Status Sync();
 
   Result<Item> GetItem(ItemId id) const;
+  /// Only the item's text, without decoding the rest (exports read the metadata once and the
+  /// text when they write it).
+  Result<std::string> GetItemText(ItemId id) const;
   Result<std::string> GetNative(const std::string& sha256) const;
   bool HasNative(const std::string& sha256) const;
   /// The first item stored with this native content (deduplication), or NotFound.
@@ -120,6 +130,8 @@ class DocStore {
 
   /// Direct children of `parent`, in id order.
   Result<std::vector<ItemId>> GetChildren(ItemId parent) const;
+  /// Direct children of `parent` with their kinds, in id order, without reading the items.
+  Result<std::vector<ChildEntry>> GetChildEntries(ItemId parent) const;
 
   /// Highest sequence written so far (0 when empty).
   uint64_t last_sequence() const { return last_sequence_.load(); }

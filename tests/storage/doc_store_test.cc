@@ -57,6 +57,33 @@ TEST_F(DocStoreTest, WritesFamiliesAtomicallyAndReadsThemBack) {
   EXPECT_TRUE(s.GetItem(999).status().IsNotFound());
 }
 
+TEST_F(DocStoreTest, ListsChildrenWithTheirKindsAndReadsTextAlone) {
+  auto store = DocStore::Open(dir_.path() / "store", {});
+  ASSERT_OK(store);
+  DocStore& s = **store;
+  const ItemId parent = s.AllocateId();
+  const ItemId line = s.AllocateId();
+  const ItemId upload = s.AllocateId();
+  Item attachment = MakeItem(upload, parent, "deck.pptx");
+  attachment.kind = ItemKind::kAttachment;
+  Item head = MakeItem(parent, kNoItem, "meeting");
+  head.text = "line one\nline two: 合同";
+  WriteSet set;
+  set.items = {head, MakeItem(line, parent, "line"), attachment};
+  ASSERT_OK(s.Write(set));
+  auto children = s.GetChildEntries(parent);
+  ASSERT_OK(children);
+  ASSERT_EQ(children->size(), 2u);
+  EXPECT_EQ((*children)[0].id, line);
+  EXPECT_EQ((*children)[0].kind, ItemKind::kImMessage);
+  EXPECT_EQ((*children)[1].id, upload);
+  EXPECT_EQ((*children)[1].kind, ItemKind::kAttachment);
+  auto text = s.GetItemText(parent);
+  ASSERT_OK(text);
+  EXPECT_EQ(*text, "line one\nline two: 合同");
+  EXPECT_TRUE(s.GetItemText(999).status().IsNotFound());
+}
+
 TEST_F(DocStoreTest, SequencesAndIdsSurviveReopen) {
   ItemId first = 0;
   {
