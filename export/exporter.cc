@@ -20,11 +20,17 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include "common/hashing.h"
 #include "export/csv_writer.h"
@@ -186,6 +192,73 @@ class Staging {
   std::map<std::string, std::unique_ptr<std::ofstream>> files_;
 };
 
+// Reads the natives and texts of the documents ahead of the writer, on a thread of its own:
+// store reads were a quarter of an export, and the writer (zip, hashes, load files) keeps the
+// other core busy. At most kDepth documents wait, so memory stays bounded by a few natives.
+class DocumentPrefetcher {
+ public:
+  struct Fetched {
+    std::optional<Result<std::string>> native;  // nullopt: the item has no native
+    std::optional<Result<std::string>> text;
+  };
+  using TextReader = std::function<Result<std::string>(const Item&)>;
+
+  DocumentPrefetcher(const ExportPlan& plan, const DocStore& store, TextReader read_text)
+      : plan_(plan), store_(store), read_text_(std::move(read_text)), thread_([this] { Run(); }) {}
+
+  ~DocumentPrefetcher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    space_.notify_all();
+    thread_.join();
+  }
+
+  /// The next document's bytes, in plan order.
+  Fetched Next() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [this] { return !queue_.empty(); });
+    Fetched fetched = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    space_.notify_one();
+    return fetched;
+  }
+
+ private:
+  static constexpr size_t kDepth = 64;
+
+  void Run() {
+    for (const PlannedDocument& planned : plan_.documents) {
+      const Item& item = plan_.items.at(planned.item_id);
+      Fetched fetched;
+      if (!item.sha256.empty()) {
+        fetched.native = store_.GetNative(item.sha256);
+      }
+      fetched.text = read_text_(item);
+      std::unique_lock<std::mutex> lock(mu_);
+      space_.wait(lock, [this] { return stop_ || queue_.size() < kDepth; });
+      if (stop_) {
+        return;
+      }
+      queue_.push_back(std::move(fetched));
+      lock.unlock();
+      ready_.notify_one();
+    }
+  }
+
+  const ExportPlan& plan_;
+  const DocStore& store_;
+  TextReader read_text_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::condition_variable space_;
+  std::deque<Fetched> queue_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once everything it uses exists
+};
+
 struct Problem {
   std::string level;  // "Error" or "Warning"
   std::string doc_id;
@@ -333,8 +406,11 @@ class Exporter {
     std::vector<EdrmRelationship> relationships;
     uint64_t missing_ingest_digests = 0;
     UtcMillis family_date = 0;
+    DocumentPrefetcher prefetcher(plan_, *store_,
+                                  [this](const Item& item) { return ProductionText(item); });
     for (size_t ordinal = 0; ordinal < plan_.documents.size(); ++ordinal) {
       DOCKET_RETURN_IF_ERROR(CheckCancelled());
+      DocumentPrefetcher::Fetched fetched = prefetcher.Next();
       const PlannedDocument& planned = plan_.documents[ordinal];
       const Item& item = plan_.items.at(planned.item_id);
       ExportRecord record = MakeRecord(planned, item);
@@ -350,7 +426,7 @@ class Exporter {
       if (item.sha256.empty()) {
         AddProblem("Error", record, "no native was stored for this item at ingest");
       } else {
-        Result<std::string> native = store_->GetNative(item.sha256);
+        Result<std::string>& native = *fetched.native;
         if (!native.ok()) {
           AddProblem("Error", record,
                      "the native is missing from the store: " + native.error().ToString());
@@ -372,7 +448,7 @@ class Exporter {
           result_.counts.native_bytes += record.native->size;
         }
       }
-      DOCKET_ASSIGN_OR_RETURN(const std::string text, ProductionText(item));
+      DOCKET_ASSIGN_OR_RETURN(const std::string text, std::move(*fetched.text));
       if (!text.empty()) {
         PackageFile file;
         file.file_name = planned.doc_id + ".txt";
