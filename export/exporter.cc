@@ -133,24 +133,6 @@ std::string Join(const std::vector<std::string>& values) {
 
 std::string DateOrEmpty(UtcMillis millis) { return millis == 0 ? "" : FormatIso8601(millis); }
 
-// The package's own SHA-256, for the chain of custody (the CLI prints it, the job reports it).
-Result<std::string> HashFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::IOError("cannot read back " + path.string());
-  }
-  Sha256Hasher hasher;
-  std::string block(1 << 20, '\0');
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    hasher.Update(std::string_view(block.data(), static_cast<size_t>(in.gcount())));
-  }
-  if (in.bad()) {
-    return Status::IOError("reading back " + path.string() + " failed");
-  }
-  return hasher.FinishHex();
-}
-
 // The files built beside the package before they are added to it.
 class Staging {
  public:
@@ -199,6 +181,7 @@ class DocumentPrefetcher {
  public:
   struct Fetched {
     std::optional<Result<std::string>> native;  // nullopt: the item has no native
+    NativeDigests native_digests;  // of exactly the bytes in `native`, hashed on this thread
     std::optional<Result<std::string>> text;
   };
   using TextReader = std::function<Result<std::string>(const Item&)>;
@@ -235,6 +218,11 @@ class DocumentPrefetcher {
       Fetched fetched;
       if (!item.sha256.empty()) {
         fetched.native = store_.GetNative(item.sha256);
+        if (fetched.native->ok()) {
+          // The buffer hashed here is the buffer the writer puts into the zip, so these are the
+          // digests of the produced bytes; hashing here keeps them off the writer's core.
+          fetched.native_digests = ComputeDigests(**fetched.native);
+        }
       }
       fetched.text = read_text_(item);
       std::unique_lock<std::mutex> lock(mu_);
@@ -318,9 +306,10 @@ class Exporter {
     DOCKET_RETURN_IF_ERROR(WriteReports());
     DOCKET_RETURN_IF_ERROR(zip_->Close());
     result_.package_bytes = zip_->bytes_written();
+    zip_package_sha256_ = zip_->package_sha256();
     zip_.reset();
     DOCKET_RETURN_IF_ERROR(CheckCancelled());
-    DOCKET_ASSIGN_OR_RETURN(result_.package_sha256, HashFile(partial_));
+    result_.package_sha256 = zip_package_sha256_;
     DOCKET_RETURN_IF_ERROR(Publish());
     result_.package = options_.out;
     result_.finished_at = ClockNow();
@@ -436,7 +425,9 @@ class Exporter {
           file.path = "NATIVES/" + folder + "/" + file.file_name;
           ZipEntryOptions entry;
           entry.modified = entry_date;
-          DOCKET_ASSIGN_OR_RETURN(file.digests, zip_->AddEntry(file.path, *native, entry));
+          entry.hash = false;  // hashed by the prefetcher (above)
+          DOCKET_RETURN_IF_ERROR(zip_->AddEntry(file.path, *native, entry).status());
+          file.digests = std::move(fetched.native_digests);
           file.size = native->size();
           if (item.md5.empty() || item.sha1.empty()) {
             ++missing_ingest_digests;
@@ -744,6 +735,7 @@ class Exporter {
   std::vector<Problem> problems_;
   std::vector<PackageFile> written_files_;
   std::vector<PackageFile> report_files_;
+  std::string zip_package_sha256_;
   bool done_ = false;
 };
 

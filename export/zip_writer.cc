@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -50,6 +51,8 @@ struct FileSink {
   int fd = -1;
   std::string path;
   uint64_t bytes_written = 0;
+  Sha256Hasher package_hash;   // every byte that reached the file, in order
+  std::string package_sha256;  // set by Close()
   // Set by the destructor of a writer that was never closed: libarchive's free() would
   // otherwise write a central directory and make a half export look complete.
   bool abandoned = false;
@@ -72,6 +75,7 @@ la_ssize_t WriteToFile(struct archive* a, void* client, const void* buffer, size
       archive_set_error(a, errno, "writing %s: %s", sink->path.c_str(), std::strerror(errno));
       return -1;
     }
+    sink->package_hash.Update(std::string_view(bytes, static_cast<size_t>(n)));
     bytes += n;
     left -= static_cast<size_t>(n);
     sink->bytes_written += static_cast<uint64_t>(n);
@@ -240,13 +244,16 @@ struct ZipWriter::Impl {
     return Status::OK();
   }
 
-  Status WriteData(std::string_view bytes, DigestHasher& hasher, std::string_view name) {
+  // `hasher` may be null (ZipEntryOptions::hash off).
+  Status WriteData(std::string_view bytes, DigestHasher* hasher, std::string_view name) {
     while (!bytes.empty()) {
       const la_ssize_t n = archive_write_data(archive, bytes.data(), bytes.size());
       if (n <= 0) {
         return ArchiveError("writing " + std::string(name) + " into the zip");
       }
-      hasher.Update(bytes.substr(0, static_cast<size_t>(n)));
+      if (hasher != nullptr) {
+        hasher->Update(bytes.substr(0, static_cast<size_t>(n)));
+      }
       bytes.remove_prefix(static_cast<size_t>(n));
     }
     return Status::OK();
@@ -294,15 +301,18 @@ Result<std::unique_ptr<ZipWriter>> ZipWriter::Create(const std::filesystem::path
 Result<NativeDigests> ZipWriter::AddEntry(std::string_view name, std::string_view bytes,
                                           const ZipEntryOptions& options) {
   DOCKET_RETURN_IF_ERROR(impl_->BeginEntry(name, bytes.size(), options));
-  DigestHasher hasher;
+  std::optional<DigestHasher> hasher;
+  if (options.hash) {
+    hasher.emplace();
+  }
   // In blocks, so libarchive's deflate buffer and our hash see the same pieces as for files.
   while (!bytes.empty()) {
     const std::string_view block = bytes.substr(0, kBlockSize);
-    DOCKET_RETURN_IF_ERROR(impl_->WriteData(block, hasher, name));
+    DOCKET_RETURN_IF_ERROR(impl_->WriteData(block, hasher ? &*hasher : nullptr, name));
     bytes.remove_prefix(block.size());
   }
   DOCKET_RETURN_IF_ERROR(impl_->FinishEntry(name));
-  return hasher.Finish();
+  return hasher ? hasher->Finish() : NativeDigests{};
 }
 
 Result<NativeDigests> ZipWriter::AddFileEntry(std::string_view name,
@@ -353,7 +363,7 @@ Result<NativeDigests> ZipWriter::AddFileEntry(std::string_view name,
     }
     total += static_cast<uint64_t>(n);
     DOCKET_RETURN_IF_ERROR(
-        impl_->WriteData(std::string_view(block.data(), static_cast<size_t>(n)), hasher, name));
+        impl_->WriteData(std::string_view(block.data(), static_cast<size_t>(n)), &hasher, name));
   }
   if (total != size || ::read(fd, block.data(), 1) > 0) {
     impl_->broken = Status::IOError(source.string() + " changed size while it was added to " +
@@ -388,9 +398,14 @@ Status ZipWriter::Close() {
     status = Status::IOError("cannot close " + impl_->sink.path + ": " + ErrnoText(errno));
   }
   impl_->sink.fd = -1;
+  if (status.ok()) {
+    impl_->sink.package_sha256 = impl_->sink.package_hash.FinishHex();
+  }
   return status;
 }
 
 uint64_t ZipWriter::bytes_written() const { return impl_->sink.bytes_written; }
+
+const std::string& ZipWriter::package_sha256() const { return impl_->sink.package_sha256; }
 
 }  // namespace docket

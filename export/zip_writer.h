@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "common/hashing.h"
@@ -22,6 +23,10 @@ struct ZipEntryOptions {
   // The entry's modification time. Exports set it from the item (its sent time) or a fixed
   // date, never from the clock, so the same export gives the same zip. Default: 0 (1980-01-01)
   UtcMillis modified = 0;
+  // Hash the entry's bytes (MD5, SHA-1, SHA-256) and return the digests. A caller that already
+  // hashed the very buffer it hands over (the exporter does, on its read-ahead thread) turns
+  // this off and gets empty digests back. Default: true
+  bool hash = true;
 };
 
 class ZipWriter {
@@ -47,6 +52,9 @@ class ZipWriter {
 
   /// Bytes written to the file so far (compressed entries and headers included).
   uint64_t bytes_written() const;
+  /// SHA-256 of the whole zip file as written, hashed on the way out (so the package need not
+  /// be read back); valid after a successful Close(), empty before.
+  const std::string& package_sha256() const;
 
  private:
   struct Impl;

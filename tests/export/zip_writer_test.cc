@@ -261,6 +261,24 @@ TEST(ZipWriterTest, BytesWrittenIsTheFileSizeAfterClose) {
   EXPECT_EQ((*writer)->bytes_written(), std::filesystem::file_size(zip_path));
 }
 
+TEST(ZipWriterTest, HashesThePackageOnTheWayOutAndSkipsEntryDigestsWhenAsked) {
+  TempDir dir;
+  const auto zip_path = dir.path() / "package.zip";
+  auto writer = ZipWriter::Create(zip_path);
+  ASSERT_OK(writer);
+  ZipEntryOptions unhashed;
+  unhashed.hash = false;
+  auto skipped = (*writer)->AddEntry("a.bin", RandomBytes(300000, 5), unhashed);
+  ASSERT_OK(skipped);
+  EXPECT_TRUE(skipped->sha256.empty());
+  auto hashed = (*writer)->AddEntry("b.txt", "hello", {});
+  ASSERT_OK(hashed);
+  EXPECT_EQ(hashed->sha256, Sha256Hex("hello"));
+  EXPECT_TRUE((*writer)->package_sha256().empty());
+  ASSERT_OK((*writer)->Close());
+  EXPECT_EQ((*writer)->package_sha256(), Sha256Hex(ReadFileOrDie(zip_path)));
+}
+
 TEST(ZipWriterTest, RejectsUnsafeNamesAndStaysUsable) {
   TempDir dir;
   const auto zip_path = dir.path() / "package.zip";
