@@ -73,4 +73,59 @@ std::string CsvField(std::string_view value) {
   return out;
 }
 
+Utf8Char DecodeUtf8At(std::string_view text, size_t pos) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  if (lead < 0x80) {
+    return {lead, 1};
+  }
+  size_t length = 0;
+  uint32_t code = 0;
+  uint32_t minimum = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2, code = lead & 0x1F, minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3, code = lead & 0x0F, minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4, code = lead & 0x07, minimum = 0x10000;
+  } else {
+    return {};
+  }
+  if (pos + length > text.size()) {
+    return {};
+  }
+  for (size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[pos + k]);
+    if ((next & 0xC0) != 0x80) {
+      return {};
+    }
+    code = (code << 6) | (next & 0x3F);
+  }
+  if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return {};
+  }
+  return {code, length};
+}
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const Utf8Char c = DecodeUtf8At(text, i);
+    if (c.length == 0) {
+      return false;
+    }
+    i += c.length;
+  }
+  return true;
+}
+
+std::string JoinStrings(const std::vector<std::string>& values, std::string_view separator) {
+  std::string joined;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) {
+      joined += separator;
+    }
+    joined += values[i];
+  }
+  return joined;
+}
+
 }  // namespace docket

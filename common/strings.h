@@ -4,8 +4,11 @@
  */
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace docket {
 
@@ -24,6 +27,21 @@ std::string_view BaseName(std::string_view path);
 /// The lower-cased extension of a file name without the dot ("Report.DOCX" -> "docx"); empty
 /// when there is none ("README", ".profile", "name.").
 std::string FileExtension(std::string_view file_name);
+
+/// The code point of the well-formed UTF-8 sequence at `pos` and its length in bytes; length 0
+/// when the bytes there are not well-formed UTF-8 (a stray continuation byte, a truncated or
+/// overlong sequence, a surrogate, a value past U+10FFFF). `pos` must be inside `text`.
+struct Utf8Char {
+  uint32_t code = 0;
+  size_t length = 0;
+};
+Utf8Char DecodeUtf8At(std::string_view text, size_t pos);
+
+/// True when every byte of `text` belongs to a well-formed UTF-8 sequence.
+bool IsValidUtf8(std::string_view text);
+
+/// `values` joined with `separator` ({"a","b"}, ";" -> "a;b").
+std::string JoinStrings(const std::vector<std::string>& values, std::string_view separator);
 
 /// One RFC 4180 CSV field: quoted (with inner quotes doubled) when it holds a comma, a quote,
 /// CR or LF, or starts or ends with white space; as is otherwise.

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/strings.h"
 #include "common/time_util.h"
 
 namespace docket {
@@ -36,36 +37,14 @@ std::string XmlText(std::string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t length = 1;
-    uint32_t code = lead;
-    uint32_t minimum = 0;
-    if (lead >= 0x80) {
-      if ((lead & 0xE0) == 0xC0) {
-        length = 2, code = lead & 0x1F, minimum = 0x80;
-      } else if ((lead & 0xF0) == 0xE0) {
-        length = 3, code = lead & 0x0F, minimum = 0x800;
-      } else if ((lead & 0xF8) == 0xF0) {
-        length = 4, code = lead & 0x07, minimum = 0x10000;
-      } else {
-        length = 0;
-      }
-      for (size_t k = 1; length != 0 && k < length; ++k) {
-        if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
-          length = 0;
-        } else {
-          code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-        }
-      }
-      if (length != 0 && code < minimum) {
-        length = 0;  // overlong form
-      }
-    }
-    if (length == 0) {
+    const Utf8Char c = DecodeUtf8At(text, i);
+    if (c.length == 0) {
       out += kReplacement;
       ++i;
       continue;
     }
+    const uint32_t code = c.code;
+    const size_t length = c.length;
     if (IsXmlChar(code)) {
       out.append(text.substr(i, length));
     } else {
@@ -76,16 +55,7 @@ std::string XmlText(std::string_view text) {
   return out;
 }
 
-std::string Join(const std::vector<std::string>& values) {
-  std::string joined;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) {
-      joined += ';';
-    }
-    joined += values[i];
-  }
-  return joined;
-}
+std::string Join(const std::vector<std::string>& values) { return JoinStrings(values, ";"); }
 
 int WriteToStream(void* context, const char* buffer, int length) {
   auto* out = static_cast<std::ostream*>(context);

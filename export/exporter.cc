@@ -33,6 +33,7 @@
 #include <thread>
 
 #include "common/hashing.h"
+#include "common/strings.h"
 #include "export/csv_writer.h"
 #include "export/edrm_manifest.h"
 #include "export/export_plan.h"
@@ -110,26 +111,13 @@ std::string NativeExtension(const Item& item) {
   }
 }
 
-std::string FileExtension(const std::string& file_name) {
-  const size_t dot = file_name.rfind('.');
-  return dot == std::string::npos || dot + 1 == file_name.size() ? ""
-                                                                 : Lower(file_name.substr(dot + 1));
-}
-
 std::string Folder(size_t ordinal) {
   char name[24];
   std::snprintf(name, sizeof(name), "%04zu", ordinal / kDocumentsPerFolder + 1);
   return name;
 }
 
-std::string Join(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& value : values) {
-    out += out.empty() ? "" : ";";
-    out += value;
-  }
-  return out;
-}
+std::string Join(const std::vector<std::string>& values) { return JoinStrings(values, ";"); }
 
 std::string DateOrEmpty(UtcMillis millis) { return millis == 0 ? "" : FormatIso8601(millis); }
 

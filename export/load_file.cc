@@ -6,6 +6,7 @@
 #include <cassert>
 #include <string>
 
+#include "common/strings.h"
 #include "common/time_util.h"
 
 namespace docket {
@@ -18,16 +19,7 @@ constexpr std::string_view kSeparator = "\x14";      // DC4 U+0014
 constexpr std::string_view kNewline = "\xC2\xAE";    // ® U+00AE
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
-std::string Join(const std::vector<std::string>& values) {
-  std::string joined;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) {
-      joined += ';';
-    }
-    joined += values[i];
-  }
-  return joined;
-}
+std::string Join(const std::vector<std::string>& values) { return JoinStrings(values, ";"); }
 
 // Unknown dates stay empty: a review platform would load 1970-01-01 as a real date.
 std::string Date(UtcMillis millis) { return millis == 0 ? std::string() : FormatIso8601(millis); }

@@ -60,20 +60,6 @@ std::string EffectiveLabel(const std::string& label) {
   return label;
 }
 
-bool IsValidUtf8(std::string_view bytes) {
-  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
-  auto length = static_cast<int32_t>(std::min<size_t>(bytes.size(), INT32_MAX));
-  int32_t i = 0;
-  while (i < length) {
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // The name people know a converter by: "windows-1251", not "ibm-5347_P100-1998".
 std::string StandardName(UConverter* conv) {
   UErrorCode status = U_ZERO_ERROR;

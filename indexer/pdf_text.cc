@@ -89,28 +89,6 @@ std::string Utf16ToUtf8(const Units& units) {
 
 std::string ToUtf8(const poppler::ustring& text) { return Utf16ToUtf8(text); }
 
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto byte = static_cast<unsigned char>(s[i]);
-    size_t length = byte < 0x80           ? 1
-                    : (byte >> 5) == 0x6  ? 2
-                    : (byte >> 4) == 0xE  ? 3
-                    : (byte >> 3) == 0x1E ? 4
-                                          : 0;
-    if (length == 0 || i + length > s.size()) {
-      return false;
-    }
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-        return false;
-      }
-    }
-    i += length;
-  }
-  return true;
-}
-
 // A PDF text string as poppler hands it over raw: UTF-16BE after a byte-order mark, else
 // PDFDocEncoding, which matches Latin-1 for the characters file names use.
 std::string PdfStringToUtf8(std::string_view raw) {

@@ -40,6 +40,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/strings.h"
 #include "storage/commit_coordinator.h"
 #include "storage/text_analyzer.h"
 
@@ -105,19 +106,6 @@ constexpr const char* kKoreanText =
     "이메일로 보내질 예정입니다.\n";
 
 // ---- Reading the Debian text. -----------------------------------------------------------------
-
-bool IsValidUtf8(std::string_view s) {
-  int32_t i = 0;
-  const auto n = static_cast<int32_t>(s.size());
-  while (i < n) {
-    UChar32 c = 0;
-    U8_NEXT(s.data(), i, n, c);
-    if (c < 0) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Debian 12's files are UTF-8; older packages used a legacy charset, converted with ICU.
 std::string ToUtf8(std::string bytes, const char* fallback_charset) {

@@ -44,5 +44,27 @@ TEST(StringsTest, CsvFieldsFollowRfc4180) {
   EXPECT_EQ(CsvField(""), "");
 }
 
+TEST(StringsTest, DecodesWellFormedUtf8AndRefusesTheRest) {
+  const std::string text = "a\u00e9\u5408\U0001F680";
+  EXPECT_EQ(DecodeUtf8At(text, 0).code, 0x61u);
+  EXPECT_EQ(DecodeUtf8At(text, 1).code, 0xE9u);
+  EXPECT_EQ(DecodeUtf8At(text, 1).length, 2u);
+  EXPECT_EQ(DecodeUtf8At(text, 3).code, 0x5408u);
+  EXPECT_EQ(DecodeUtf8At(text, 6).code, 0x1F680u);
+  EXPECT_EQ(DecodeUtf8At(text, 6).length, 4u);
+  EXPECT_TRUE(IsValidUtf8(text));
+  EXPECT_EQ(DecodeUtf8At("\x80", 0).length, 0u);          // stray continuation byte
+  EXPECT_EQ(DecodeUtf8At("\xC0\xAF", 0).length, 0u);      // overlong '/'
+  EXPECT_EQ(DecodeUtf8At("\xED\xA0\x80", 0).length, 0u);  // surrogate
+  EXPECT_EQ(DecodeUtf8At("\xE5\x90", 0).length, 0u);      // cut short
+  EXPECT_FALSE(IsValidUtf8("ok\xFF"));
+}
+
+TEST(StringsTest, JoinsWithASeparator) {
+  EXPECT_EQ(JoinStrings({"a", "b", "c"}, ";"), "a;b;c");
+  EXPECT_EQ(JoinStrings({"only"}, ", "), "only");
+  EXPECT_EQ(JoinStrings({}, ";"), "");
+}
+
 }  // namespace
 }  // namespace docket
