@@ -212,7 +212,9 @@ class Planner {
     unit.root = root;
     DOCKET_ASSIGN_OR_RETURN(const Item* head, Load(root));
     unit.sha256 = head->sha256;
-    if (options_.families == ExportFamilies::kInclude) {
+    // A container is a document only when it is itself selected (an archive that could not be
+    // read): its members are families of their own, never its attachments.
+    if (options_.families == ExportFamilies::kInclude && head->kind != ItemKind::kContainer) {
       DOCKET_RETURN_IF_ERROR(AddDescendants(root, unit));
     } else {
       unit.members.push_back(root);

@@ -72,10 +72,19 @@ class ExporterTest : public ::testing::Test {
                                       "alice@contoso.com", "sandwich", {})},
              {"lync/2013/06/03/20130603091502000_1_p2p.eml", testing::SampleSession()},
              {"scans/broken.pdf", "%PDF-1.4\nthis is not a pdf at all"}}));
+    // A zip cut short inside its second member: the first is read, the zip is unindexed.
+    std::string cut = BuildArchive(
+        ArchiveFormat::kZip,
+        {{"first.eml", Email("Cut first", "dave@contoso.com", "alice@contoso.com", "quince", {})},
+         {"second.eml", Email("Cut second", "dave@contoso.com", "alice@contoso.com",
+                              std::string(4000, 'x'), {})}});
+    cut.resize(cut.size() * 2 / 3);
+    WriteFileOrDie(dir_->path() / "carol.zip",
+                   BuildArchive(ArchiveFormat::kZip, {{"nested/cut.zip", cut}}));
     WriteFileOrDie(dir_->path() / "bob.zip",
                    BuildArchive(ArchiveFormat::kZip, {{"inbox/falcon-copy.eml", falcon}}));
     for (const auto& [file, custodian] : std::vector<std::pair<std::string, std::string>>{
-             {"alice.zip", "Alice"}, {"bob.zip", "Bob"}}) {
+             {"alice.zip", "Alice"}, {"bob.zip", "Bob"}, {"carol.zip", "Carol"}}) {
       const testing::CommandResult ingest =
           RunCommand({DocketBinary().string(), "ingest", "--index", Index().string(), "--custodian",
                       custodian, (dir_->path() / file).string()});
@@ -292,6 +301,21 @@ TEST_F(ExporterTest, UnindexedItemsAreExportedWithTheirReason) {
     }
   }
   EXPECT_TRUE(found_pdf) << package["unindexed"].dump();
+
+  // The damaged archive is a document of its own; the message read from it before the damage
+  // is not one of its attachments.
+  const std::vector<std::string> unindexed_names = Column(package, "FILENAME");
+  EXPECT_THAT(unindexed_names, ::testing::Contains("cut.zip"));
+  EXPECT_THAT(unindexed_names, ::testing::Not(::testing::Contains("first.eml")));
+  const Json* cut = nullptr;
+  for (const Json& row : package["dat"]) {
+    if (row["FILENAME"] == "cut.zip") {
+      cut = &row;
+    }
+  }
+  ASSERT_NE(cut, nullptr);
+  EXPECT_EQ((*cut)["BEGATTACH"], (*cut)["ENDATTACH"]);
+  EXPECT_EQ((*cut)["CUSTODIAN"], "Carol");
 
   options.include = ExportInclude::kAll;
   options.query = "sandwich";
