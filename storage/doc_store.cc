@@ -265,6 +265,36 @@ DocStore::~DocStore() {
   }
 }
 
+std::string DocStore::DiskState(const std::filesystem::path& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    // Table and blob files are immutable and named in the manifest, so the logs (every write),
+    // the manifests (flushes, compactions) and CURRENT (a new manifest) tell all.
+    if (!name.ends_with(".log") && !name.starts_with("MANIFEST-") && name != "CURRENT") {
+      continue;
+    }
+    std::error_code size_ec;
+    std::error_code time_ec;
+    const uintmax_t size = it->file_size(size_ec);
+    const auto written = it->last_write_time(time_ec);
+    name += ':' + std::to_string(size_ec ? 0 : size) + ':' +
+            std::to_string(time_ec ? 0 : written.time_since_epoch().count());
+    files.push_back(std::move(name));
+  }
+  if (ec) {
+    return {};
+  }
+  std::sort(files.begin(), files.end());  // directory order is unspecified
+  std::string state;
+  for (const std::string& file : files) {
+    state += file;
+    state += '\n';
+  }
+  return state;
+}
+
 Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& dir,
                                                  const DocStoreOptions& options) {
   auto impl = std::make_unique<Impl>();
