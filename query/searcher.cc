@@ -381,9 +381,6 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
     enquire.set_collapse_key(schema::kSlotSha256);
   }
   RefinerCounter refiners(request.refiners);
-  if (!request.refiners.empty()) {
-    enquire.add_matchspy(refiners.spy());
-  }
   // Docid order among equal keys keeps paging stable.
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
 
@@ -446,6 +443,7 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
   result.total_rows_including_duplicates =
       request.trim_duplicates ? mset.get_uncollapsed_matches_estimated() : result.total_rows;
   if (!request.refiners.empty()) {
+    refiners.Count(db, query);
     result.refiners = refiners.Results();
   }
   result.query_modification = ast.ToString();
