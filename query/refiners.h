@@ -12,7 +12,7 @@
  *    DetectedLanguage          the XLANG term       Author, From   the XFROM address terms
  *    Size                      the size slot        Write, LastModifiedTime   last-activity slot
  *    Sent, Created, Received   the sent slot
- *  Term refiners read each matching document's term list, so they count over at most
+ *  Term refiners read each matching document's refiner terms, so they count over at most
  *  kRefinerDeepHits matches (deephits= lowers it); slot refiners count every match.
  */
 #pragma once
@@ -30,7 +30,6 @@
 
 namespace Xapian {
 class Database;
-class MatchSpy;
 class Query;
 }  // namespace Xapian
 
@@ -86,8 +85,8 @@ Result<FqlNode> ParseFql(std::string_view text);
 Result<Xapian::Query> FqlToXapian(const FqlNode& node, const Xapian::Database& db,
                                   TextAnalyzer& analyzer);
 
-/// Counts the requested refiners over the documents Xapian hands its match spy, then builds
-/// the SharePoint entries. One counter per search.
+/// Counts the requested refiners over a query's matches, then builds the SharePoint entries.
+/// One counter per search.
 class RefinerCounter {
  public:
   explicit RefinerCounter(const std::vector<RefinerSpec>& specs);
@@ -95,8 +94,10 @@ class RefinerCounter {
   RefinerCounter(const RefinerCounter&) = delete;
   RefinerCounter& operator=(const RefinerCounter&) = delete;
 
-  /// To be added to the Enquire (Enquire::add_matchspy); owned by this counter.
-  Xapian::MatchSpy* spy();
+  /// Counts the refiners over every match of `query` in `db` (before TrimDuplicates
+  /// collapses copies, as SharePoint counts). Call once, before Results. Throws Xapian::Error
+  /// (the searcher converts it).
+  void Count(const Xapian::Database& db, const Xapian::Query& query);
   /// One result per spec, in request order.
   std::vector<RefinerResult> Results() const;
 

@@ -71,8 +71,12 @@ struct Session {
   Xapian::Database db;
   std::unique_ptr<DocStore> store;
   // A read-only RocksDB open is a snapshot: writes that do not move the index (`docket directory
-  // import`) are seen by reopening it, at most this often.
-  std::chrono::steady_clock::time_point store_opened = std::chrono::steady_clock::now();
+  // import`) are seen by reopening it. Every kStoreMaxAge the store's files are looked at
+  // (DocStore::DiskState), and it is reopened only when they changed: a reopen replays the
+  // write-ahead logs, tens of milliseconds on a freshly ingested store, which every search
+  // that met it paid as latency.
+  std::chrono::steady_clock::time_point store_checked = std::chrono::steady_clock::now();
+  std::string store_state;  // DiskState when the store was opened; empty: unknown
   static constexpr std::chrono::seconds kStoreMaxAge{2};
   TextAnalyzer analyzer;
 
@@ -96,9 +100,29 @@ struct Session {
       return Status::IOError("opening search index " + xapian_dir.string() + ": " +
                              e.get_description());
     }
+    return ReopenStore(std::chrono::steady_clock::now());
+  }
+
+  // The state is taken before the open, so a write racing the open is seen by the next check.
+  Status ReopenStore(std::chrono::steady_clock::time_point now) {
+    std::string state = DocStore::DiskState(layout.store());
     DOCKET_ASSIGN_OR_RETURN(store, OpenStore(layout));
-    store_opened = std::chrono::steady_clock::now();
+    store_state = std::move(state);
+    store_checked = now;
     return Status::OK();
+  }
+
+  // Reopens the store when its files changed since it was opened (see store_checked).
+  Status RefreshStoreIfChanged(std::chrono::steady_clock::time_point now) {
+    if (now - store_checked < kStoreMaxAge) {
+      return Status::OK();
+    }
+    store_checked = now;
+    const std::string state = DocStore::DiskState(layout.store());
+    if (!state.empty() && state == store_state) {
+      return Status::OK();
+    }
+    return ReopenStore(now);
   }
 
   // Plans the request's query against the newest committed revision and calls
@@ -243,8 +267,7 @@ Status Searcher::Refresh() {
     } catch (const Xapian::Error& e) {
       return Status::IOError("reopening search index: " + e.get_description());
     }
-    DOCKET_ASSIGN_OR_RETURN(session->store, OpenStore(session->layout));
-    session->store_opened = std::chrono::steady_clock::now();
+    DOCKET_RETURN_IF_ERROR(session->ReopenStore(std::chrono::steady_clock::now()));
   }
   return Status::OK();
 }
@@ -253,12 +276,13 @@ template <typename T, typename Fn>
 Result<T> Session::WithQuery(const SearchRequest& request, Fn&& run) {
   const auto started = std::chrono::steady_clock::now();
   // Pick up what a concurrent `docket ingest` has committed: reopen() only compares revisions,
-  // and the store is reopened (after the index, see above) when the index moved on, or when it
-  // is older than kStoreMaxAge (a directory import writes the store alone).
+  // and the store is reopened (after the index, see above) when the index moved on, or when
+  // its files changed (a directory import writes the store alone).
   try {
-    if (db.reopen() || started - store_opened >= kStoreMaxAge) {
-      DOCKET_ASSIGN_OR_RETURN(store, OpenStore(layout));
-      store_opened = started;
+    if (db.reopen()) {
+      DOCKET_RETURN_IF_ERROR(ReopenStore(started));
+    } else {
+      DOCKET_RETURN_IF_ERROR(RefreshStoreIfChanged(started));
     }
   } catch (const Xapian::Error& e) {
     return Status::IOError("reopening search index: " + e.get_description());
@@ -357,9 +381,6 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
     enquire.set_collapse_key(schema::kSlotSha256);
   }
   RefinerCounter refiners(request.refiners);
-  if (!request.refiners.empty()) {
-    enquire.add_matchspy(refiners.spy());
-  }
   // Docid order among equal keys keeps paging stable.
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
 
@@ -422,6 +443,7 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
   result.total_rows_including_duplicates =
       request.trim_duplicates ? mset.get_uncollapsed_matches_estimated() : result.total_rows;
   if (!request.refiners.empty()) {
+    refiners.Count(db, query);
     result.refiners = refiners.Results();
   }
   result.query_modification = ast.ToString();

@@ -134,46 +134,6 @@ json ItemToJson(const Item& item) {
   return j;
 }
 
-Item ItemFromJson(const json& j) {
-  Item item;
-  item.id = j.value("id", uint64_t{0});
-  item.parent_id = j.value("parent", uint64_t{0});
-  item.kind = static_cast<ItemKind>(j.value("kind", 6));
-  item.state = static_cast<IndexState>(j.value("state", 0));
-  item.state_reason = j.value("reason", "");
-  item.ipath = j.value("ipath", "");
-  item.file_name = j.value("name", "");
-  item.media_type = j.value("type", "");
-  item.custodian = j.value("custodian", "");
-  item.custodians = j.value("custodians", std::vector<std::string>{});
-  item.conversation_key = j.value("ckey", "");
-  item.title = j.value("title", "");
-  item.from = j.value("from", "");
-  item.to = j.value("to", std::vector<std::string>{});
-  item.participants = j.value("participants", std::vector<std::string>{});
-  item.sent = j.value("sent", int64_t{0});
-  item.last_activity = j.value("last", int64_t{0});
-  item.session_id = j.value("session", "");
-  item.message_id = j.value("msgid", "");
-  item.size = j.value("size", uint64_t{0});
-  item.sha256 = j.value("sha256", "");
-  item.md5 = j.value("md5", "");  // absent in items stored before MD5/SHA-1 were kept
-  item.sha1 = j.value("sha1", "");
-  item.text = j.value("text", "");  // items written before the text moved after the header
-  item.language = j.value("lang", "");
-  item.detected_charset = j.value("charset", "");
-  item.message_count = j.value("messages", 0u);
-  item.attachment_count = j.value("attachments", 0u);
-  item.cc = j.value("cc", std::vector<std::string>{});
-  item.bcc = j.value("bcc", std::vector<std::string>{});
-  item.received = j.value("received", int64_t{0});
-  item.importance = j.value("importance", "");
-  item.item_class = j.value("class", "");
-  item.author = j.value("author", "");
-  item.attachment_names = j.value("attnames", std::vector<std::string>{});
-  return item;
-}
-
 json SourceToJson(const SourceRecord& s) {
   return json{{"sha256", s.sha256}, {"path", s.path},         {"custodian", s.custodian},
               {"items", s.items},   {"complete", s.complete}, {"at", s.ingested_at}};
@@ -213,13 +173,175 @@ Result<T> ParseStored(const std::string& bytes, std::string_view what, Fn&& from
   return from_json(j);
 }
 
+// Reads an item's JSON header into an Item in one pass, without building a json tree: a search
+// page decodes one header per hit, and the tree (a std::map node and a string per member) was
+// most of that. The keys are ItemToJson's; a missing member, or one of an unexpected type, leaves
+// the field at its default (items stored before md5, sha1, or with "text" in the header).
+class ItemHeaderReader : public nlohmann::json_sax<json> {
+ public:
+  explicit ItemHeaderReader(Item* item) : item_(item) {}
+
+  bool null() override { return Scalar(); }
+  bool boolean(bool) override { return Scalar(); }
+  bool number_integer(number_integer_t v) override { return Number(v); }
+  bool number_unsigned(number_unsigned_t v) override { return Number(v); }
+  bool number_float(number_float_t v, const string_t&) override { return Number(v); }
+  bool binary(binary_t&) override { return Scalar(); }
+
+  bool string(string_t& v) override {
+    if (depth_ == 1 && target_ != nullptr && target_->text != nullptr) {
+      item_->*target_->text = std::move(v);
+    } else if (depth_ == 2 && in_list_ != nullptr) {
+      in_list_->push_back(std::move(v));
+    }
+    return true;
+  }
+
+  bool start_object(std::size_t) override {
+    top_is_object_ = top_is_object_ || depth_ == 0;
+    ++depth_;
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    ++depth_;
+    if (depth_ == 2 && target_ != nullptr && target_->list != nullptr) {
+      in_list_ = &(item_->*target_->list);
+      in_list_->clear();
+    }
+    return true;
+  }
+  bool end_array() override {
+    if (depth_ == 2) {
+      in_list_ = nullptr;
+    }
+    --depth_;
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (depth_ == 1) {
+      target_ = Find(k);
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+  bool top_is_object() const { return top_is_object_; }
+
+ private:
+  enum class Numeric { kNone, kU64, kI64, kU32, kKind, kState };
+  struct Target {
+    std::string_view key;
+    std::string Item::*text = nullptr;
+    std::vector<std::string> Item::*list = nullptr;
+    Numeric numeric = Numeric::kNone;
+    uint64_t Item::*u64 = nullptr;
+    int64_t Item::*i64 = nullptr;
+    uint32_t Item::*u32 = nullptr;
+  };
+
+  static const Target* Find(std::string_view k) {
+    using S = std::string Item::*;
+    using L = std::vector<std::string> Item::*;
+    static const Target kTargets[] = {
+        {"id", nullptr, nullptr, Numeric::kU64, &Item::id},
+        {"parent", nullptr, nullptr, Numeric::kU64, &Item::parent_id},
+        {"kind", nullptr, nullptr, Numeric::kKind},
+        {"state", nullptr, nullptr, Numeric::kState},
+        {"reason", S{&Item::state_reason}},
+        {"ipath", S{&Item::ipath}},
+        {"name", S{&Item::file_name}},
+        {"type", S{&Item::media_type}},
+        {"custodian", S{&Item::custodian}},
+        {"custodians", nullptr, L{&Item::custodians}},
+        {"ckey", S{&Item::conversation_key}},
+        {"title", S{&Item::title}},
+        {"from", S{&Item::from}},
+        {"to", nullptr, L{&Item::to}},
+        {"participants", nullptr, L{&Item::participants}},
+        {"sent", nullptr, nullptr, Numeric::kI64, nullptr, &Item::sent},
+        {"last", nullptr, nullptr, Numeric::kI64, nullptr, &Item::last_activity},
+        {"session", S{&Item::session_id}},
+        {"msgid", S{&Item::message_id}},
+        {"size", nullptr, nullptr, Numeric::kU64, &Item::size},
+        {"sha256", S{&Item::sha256}},
+        {"md5", S{&Item::md5}},
+        {"sha1", S{&Item::sha1}},
+        {"text", S{&Item::text}},
+        {"lang", S{&Item::language}},
+        {"charset", S{&Item::detected_charset}},
+        {"messages", nullptr, nullptr, Numeric::kU32, nullptr, nullptr, &Item::message_count},
+        {"attachments", nullptr, nullptr, Numeric::kU32, nullptr, nullptr, &Item::attachment_count},
+        {"cc", nullptr, L{&Item::cc}},
+        {"bcc", nullptr, L{&Item::bcc}},
+        {"received", nullptr, nullptr, Numeric::kI64, nullptr, &Item::received},
+        {"importance", S{&Item::importance}},
+        {"class", S{&Item::item_class}},
+        {"author", S{&Item::author}},
+        {"attnames", nullptr, L{&Item::attachment_names}},
+    };
+    for (const Target& t : kTargets) {
+      if (t.key == k) {
+        return &t;
+      }
+    }
+    return nullptr;
+  }
+
+  bool Scalar() { return true; }
+
+  template <typename T>
+  bool Number(T v) {
+    if (depth_ != 1 || target_ == nullptr) {
+      return true;
+    }
+    switch (target_->numeric) {
+      case Numeric::kNone:
+        break;
+      case Numeric::kU64:
+        item_->*target_->u64 = static_cast<uint64_t>(v);
+        break;
+      case Numeric::kI64:
+        item_->*target_->i64 = static_cast<int64_t>(v);
+        break;
+      case Numeric::kU32:
+        item_->*target_->u32 = static_cast<uint32_t>(v);
+        break;
+      case Numeric::kKind:
+        item_->kind = static_cast<ItemKind>(static_cast<int>(v));
+        break;
+      case Numeric::kState:
+        item_->state = static_cast<IndexState>(static_cast<int>(v));
+        break;
+    }
+    return true;
+  }
+
+  Item* item_;
+  int depth_ = 0;
+  bool top_is_object_ = false;
+  const Target* target_ = nullptr;
+  std::vector<std::string>* in_list_ = nullptr;
+};
+
 Result<Item> DecodeItem(std::string_view value, std::string_view what) {
   const size_t newline = value.find('\n');
-  json j = json::parse(value.substr(0, newline), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
+  const std::string_view header = value.substr(0, newline);
+  Item item;
+  // A header without them reads as these, as it always has.
+  item.kind = static_cast<ItemKind>(6);
+  item.state = static_cast<IndexState>(0);
+  ItemHeaderReader reader(&item);
+  if (!json::sax_parse(header.begin(), header.end(), &reader, json::input_format_t::json,
+                       /*strict=*/true) ||
+      !reader.top_is_object()) {
     return Status::Corruption(std::string(what) + " is not valid JSON in the store");
   }
-  Item item = ItemFromJson(j);
   if (newline != std::string_view::npos) {
     item.text.assign(value.substr(newline + 1));
   }
@@ -263,6 +385,36 @@ DocStore::~DocStore() {
   if (impl_ != nullptr && impl_->db != nullptr && !impl_->read_only) {
     impl_->db->FlushWAL(/*sync=*/true).PermitUncheckedError();
   }
+}
+
+std::string DocStore::DiskState(const std::filesystem::path& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    // Table and blob files are immutable and named in the manifest, so the logs (every write),
+    // the manifests (flushes, compactions) and CURRENT (a new manifest) tell all.
+    if (!name.ends_with(".log") && !name.starts_with("MANIFEST-") && name != "CURRENT") {
+      continue;
+    }
+    std::error_code size_ec;
+    std::error_code time_ec;
+    const uintmax_t size = it->file_size(size_ec);
+    const auto written = it->last_write_time(time_ec);
+    name += ':' + std::to_string(size_ec ? 0 : size) + ':' +
+            std::to_string(time_ec ? 0 : written.time_since_epoch().count());
+    files.push_back(std::move(name));
+  }
+  if (ec) {
+    return {};
+  }
+  std::sort(files.begin(), files.end());  // directory order is unspecified
+  std::string state;
+  for (const std::string& file : files) {
+    state += file;
+    state += '\n';
+  }
+  return state;
 }
 
 Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& dir,

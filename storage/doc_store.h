@@ -91,6 +91,12 @@ class DocStore {
  public:
   static Result<std::unique_ptr<DocStore>> Open(const std::filesystem::path& dir,
                                                 const DocStoreOptions& options);
+  /// What a read-only open of `dir` would see, summed up cheaply: the names, sizes and
+  /// modification times of the store's write-ahead logs, manifests and CURRENT. Every write
+  /// that reaches the disk changes it. A read-only open is a snapshot that replays the logs
+  /// (tens of milliseconds on a freshly ingested store), so a reader compares this first and
+  /// reopens only when it changed. Empty when the directory cannot be listed.
+  static std::string DiskState(const std::filesystem::path& dir);
   ~DocStore();
   DocStore(const DocStore&) = delete;
   DocStore& operator=(const DocStore&) = delete;

@@ -336,5 +336,118 @@ TEST_F(RefinerSearchTest, SuggestCompletesByPrefixMostFrequentFirst) {
   EXPECT_TRUE(none->empty());
 }
 
+// 200 items over the index's shards, each with its own author uN@contoso.com; even N are
+// emails, odd N files; items 0-2 also say "needle". Author has many values, so it is counted
+// from the matches' packed refiner values, and Kind, with two, from its posting lists: both
+// ways must count the same documents.
+class RefinerCountingTest : public ::testing::Test {
+ protected:
+  static constexpr int kItems = 200;
+
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    auto coordinator = CommitCoordinator::Open(dir_->path(), {});
+    ASSERT_OK(coordinator);
+    WriteSet set;
+    for (int n = 0; n < kItems; ++n) {
+      Item item;
+      item.id = (*coordinator)->store().AllocateId();
+      item.kind = n % 2 == 0 ? ItemKind::kEmail : ItemKind::kFile;
+      item.file_name = "f" + std::to_string(n) + (n % 2 == 0 ? ".eml" : ".docx");
+      item.from = Author(n);
+      item.title = "common";
+      item.text = n < 3 ? "common needle" : "common hay";
+      set.items.push_back(item);
+      set.index_ids.push_back(item.id);
+    }
+    ASSERT_OK((*coordinator)->Write(set));
+    ASSERT_OK((*coordinator)->Flush());
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  static std::string Author(int n) { return "u" + std::to_string(n) + "@contoso.com"; }
+
+  Result<SearchResult> Run(const std::string& query, const std::string& refiners) {
+    auto searcher = Searcher::Open(dir_->path());
+    if (!searcher.ok()) {
+      return searcher.error();
+    }
+    SearchRequest request;
+    request.query_text = query;
+    auto specs = ParseRefinerList(refiners);
+    if (!specs.ok()) {
+      return specs.error();
+    }
+    request.refiners = std::move(specs).value();
+    return (*searcher)->Search(request);
+  }
+
+  static std::map<std::string, uint64_t> Counts(const RefinerResult& refiner) {
+    std::map<std::string, uint64_t> counts;
+    for (const RefinerEntry& e : refiner.entries) {
+      counts[e.name] = e.count;
+    }
+    return counts;
+  }
+
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* RefinerCountingTest::dir_ = nullptr;
+
+TEST_F(RefinerCountingTest, ManyValuedAndFewValuedRefinersCountEveryMatch) {
+  auto result = Run("needle", "Author,Kind");
+  ASSERT_OK(result);
+  EXPECT_EQ(3u, result->total_rows);
+  ASSERT_EQ(2u, result->refiners.size());
+  EXPECT_EQ((std::map<std::string, uint64_t>{{Author(0), 1}, {Author(1), 1}, {Author(2), 1}}),
+            Counts(result->refiners[0]));
+  EXPECT_EQ((std::map<std::string, uint64_t>{{"email", 2}, {"file", 1}}),
+            Counts(result->refiners[1]));
+
+  auto all = Run("common", "Kind,FileType");
+  ASSERT_OK(all);
+  EXPECT_EQ((std::map<std::string, uint64_t>{{"email", 100}, {"file", 100}}),
+            Counts(all->refiners[0]));
+  EXPECT_EQ((std::map<std::string, uint64_t>{{"eml", 100}, {"docx", 100}}),
+            Counts(all->refiners[1]));
+}
+
+TEST_F(RefinerCountingTest, DeepHitsCountTheSameFirstMatchesWhicheverWayTheyAreRead) {
+  auto result = Run("common", "Author(deephits=10),Kind(deephits=10),FileType(deephits=4)");
+  ASSERT_OK(result);
+  EXPECT_EQ(static_cast<uint64_t>(kItems), result->total_rows);
+  ASSERT_EQ(3u, result->refiners.size());
+  const std::map<std::string, uint64_t> authors = Counts(result->refiners[0]);
+  uint64_t counted = 0;
+  uint64_t emails = 0;
+  for (int n = 0; n < kItems; ++n) {
+    const auto it = authors.find(Author(n));
+    if (it != authors.end()) {
+      EXPECT_EQ(1u, it->second);
+      ++counted;
+      emails += n % 2 == 0 ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(10u, counted);
+  // Kind, read from posting lists, saw exactly the documents Author saw.
+  std::map<std::string, uint64_t> kinds;
+  if (emails > 0) {
+    kinds["email"] = emails;
+  }
+  if (counted > emails) {
+    kinds["file"] = counted - emails;
+  }
+  EXPECT_EQ(kinds, Counts(result->refiners[1]));
+  uint64_t file_types = 0;
+  for (const RefinerEntry& e : result->refiners[2].entries) {
+    file_types += e.count;
+  }
+  EXPECT_EQ(4u, file_types);
+}
+
 }  // namespace
 }  // namespace docket

@@ -84,6 +84,35 @@ TEST_F(DocStoreTest, ListsChildrenWithTheirKindsAndReadsTextAlone) {
   EXPECT_TRUE(s.GetItemText(999).status().IsNotFound());
 }
 
+// Searchers reopen their read-only store only when DiskState changes, so every write a
+// reader could see must change it, and nothing else may.
+TEST_F(DocStoreTest, DiskStateChangesWithEveryDurableWriteAndOnlyThen) {
+  const std::filesystem::path dir = dir_.path() / "store";
+  EXPECT_EQ("", DocStore::DiskState(dir));  // no directory yet
+  auto store = DocStore::Open(dir, {});
+  ASSERT_OK(store);
+  DocStore& s = **store;
+  const std::string empty = DocStore::DiskState(dir);
+  EXPECT_NE("", empty);
+  EXPECT_EQ(empty, DocStore::DiskState(dir));
+
+  WriteSet set;
+  set.items = {MakeItem(s.AllocateId(), kNoItem, "one")};
+  ASSERT_OK(s.Write(set));
+  ASSERT_OK(s.Sync());
+  const std::string one = DocStore::DiskState(dir);
+  EXPECT_NE(empty, one);
+  // Reading does not change it.
+  auto reader = DocStore::Open(dir, {.create_if_missing = false, .read_only = true});
+  ASSERT_OK(reader);
+  ASSERT_OK((*reader)->GetItem(set.items[0].id));
+  EXPECT_EQ(one, DocStore::DiskState(dir));
+
+  // An identity import writes the store alone (no search index change).
+  ASSERT_OK(s.PutIdentities({{"alice", "record"}}));
+  EXPECT_NE(one, DocStore::DiskState(dir));
+}
+
 TEST_F(DocStoreTest, SequencesAndIdsSurviveReopen) {
   ItemId first = 0;
   {

@@ -265,6 +265,36 @@ TEST(SharePointJsonTest, InvalidUtf8IsReplacedNotThrown) {
             body["PrimaryQueryResult"]["RelevantResults"]["Table"]["Rows"][0]["Cells"][3]["Value"]);
 }
 
+// The rows are written directly rather than through nlohmann (sharepoint_json.cc, RowsText):
+// each value must come out exactly as nlohmann's own dump writes that string.
+TEST(SharePointJsonTest, RowValuesAreEscapedAsNlohmannEscapesThem) {
+  const std::vector<std::string> titles = {
+      "quote \" backslash \\ slash /",
+      std::string("controls \b\f\n\r\t \x01\x1f\x7f end"),
+      "Grüße 会议改到周五 😀 \xE2\x80\xA8",
+      "overlong \xC0\xAF surrogate \xED\xA0\x80 beyond \xF4\x90\x80\x80 cut \xE4\xBC",
+      "<c0>tags</c0> & ampersands",
+  };
+  for (const std::string& title : titles) {
+    SearchResult result;
+    result.total_rows = 1;
+    result.hits = testing::SampleHits();
+    result.hits.resize(1);
+    result.hits[0].item.title = title;
+    for (const ODataFormat format : {ODataFormat::kNoMetadata, ODataFormat::kVerbose}) {
+      SearchRenderOptions options;
+      options.format = format;
+      const std::string body = RenderSearchResultJson(result, options);
+      const std::string expected =
+          "\"Key\":\"Title\",\"Value\":" +
+          Json(title).dump(-1, ' ', false, Json::error_handler_t::replace) +
+          ",\"ValueType\":\"Edm.String\"}";
+      EXPECT_NE(std::string::npos, body.find(expected)) << title;
+      EXPECT_FALSE(Json::parse(body, nullptr, /*allow_exceptions=*/false).is_discarded()) << title;
+    }
+  }
+}
+
 TEST(SharePointJsonTest, ErrorBodies) {
   EXPECT_EQ(
       Json::parse(
