@@ -31,6 +31,7 @@
 #include <set>
 #include <system_error>
 #include <thread>
+#include <unordered_set>
 
 #include "common/hashing.h"
 #include "common/strings.h"
@@ -200,8 +201,33 @@ class DocumentPrefetcher {
  private:
   static constexpr size_t kDepth = 64;
 
+  // What ingest appended to a parent's text from the attachments below it (FoldChildText in
+  // indexer/family_builder.cc: "\n\n" + file name + "\n" + text for each attachment, depth
+  // first), so that a search for a word in an attachment finds its message. When those
+  // attachments are documents of this export, the parent's text file keeps only its own text,
+  // as review platforms expect; a stored text that does not end exactly with this is not cut.
+  std::string FoldedAttachmentText(size_t parent) const {
+    const std::vector<PlannedDocument>& documents = plan_.documents;
+    std::unordered_set<std::string> subtree = {documents[parent].doc_id};
+    std::string folded;
+    for (size_t j = parent + 1;
+         j < documents.size() && subtree.count(documents[j].parent_doc_id) > 0; ++j) {
+      subtree.insert(documents[j].doc_id);
+      const Item& part = plan_.items.at(documents[j].item_id);
+      if (part.kind != ItemKind::kAttachment) {
+        continue;
+      }
+      Result<std::string> text = store_.GetItemText(part.id);
+      if (text.ok() && !text->empty()) {
+        folded += "\n\n" + part.file_name + "\n" + *text;
+      }
+    }
+    return folded;
+  }
+
   void Run() {
-    for (const PlannedDocument& planned : plan_.documents) {
+    for (size_t ordinal = 0; ordinal < plan_.documents.size(); ++ordinal) {
+      const PlannedDocument& planned = plan_.documents[ordinal];
       const Item& item = plan_.items.at(planned.item_id);
       Fetched fetched;
       if (!item.sha256.empty()) {
@@ -213,6 +239,14 @@ class DocumentPrefetcher {
         }
       }
       fetched.text = read_text_(item);
+      if (!planned.attachment_ids.empty() && fetched.text->ok()) {
+        std::string& text = **fetched.text;
+        const std::string folded = FoldedAttachmentText(ordinal);
+        if (!folded.empty() && text.size() >= folded.size() &&
+            text.compare(text.size() - folded.size(), folded.size(), folded) == 0) {
+          text.resize(text.size() - folded.size());
+        }
+      }
       std::unique_lock<std::mutex> lock(mu_);
       space_.wait(lock, [this] { return stop_ || queue_.size() < kDepth; });
       if (stop_) {

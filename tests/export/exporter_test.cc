@@ -126,6 +126,18 @@ class ExporterTest : public ::testing::Test {
     return verified.exit_code == 0 ? Json::parse(verified.out) : Json();
   }
 
+  // One entry of a package, read by Python's zipfile.
+  static std::string ReadPackageEntry(const std::filesystem::path& package,
+                                      const std::string& name) {
+    const testing::CommandResult read =
+        RunCommand({"python3", "-c",
+                    "import sys, zipfile; "
+                    "sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
+                    package.string(), name});
+    EXPECT_EQ(read.exit_code, 0) << read.err;
+    return read.out;
+  }
+
   static std::vector<std::string> Column(const Json& package, const std::string& column) {
     std::vector<std::string> values;
     for (const Json& row : package["dat"]) {
@@ -224,9 +236,18 @@ TEST_F(ExporterTest, AHitBringsItsFamilyUnlessFamiliesAreExcluded) {
   }
   EXPECT_THAT(responsive, ElementsAre("Yes", "No", "No"));
 
+  // The attachments are documents of their own, so the message's text is its own: the
+  // attachment text ingest folded into it for searching is not repeated there.
+  const std::string parent_text = ReadPackageEntry(options.out, "TEXT/0001/DKT0000001.txt");
+  EXPECT_THAT(parent_text, HasSubstr("falcon launch terms"));
+  EXPECT_THAT(parent_text, ::testing::Not(HasSubstr("zebraword")));
+  EXPECT_THAT(ReadPackageEntry(options.out, "TEXT/0001/DKT0000003.txt"), HasSubstr("zebraword"));
+
   options.families = ExportFamilies::kExclude;
   options.out = out_.path() / "alone.zip";
   const Json alone = ExportAndVerify(options);
+  // Without its attachments, the message's text keeps theirs.
+  EXPECT_THAT(ReadPackageEntry(options.out, "TEXT/0001/DKT0000001.txt"), HasSubstr("zebraword"));
   ASSERT_FALSE(alone.is_null());
   EXPECT_THAT(Column(alone, "FILENAME"), ElementsAre("falcon.eml"));
   EXPECT_THAT(Column(alone, "BEGATTACH"), ElementsAre("DKT0000001"));
