@@ -21,6 +21,17 @@ std::string ToHex(const unsigned char* digest, unsigned int length) {
   return out;
 }
 
+// The digest implementations, fetched once. OpenSSL 3 looks an EVP_sha256()-style digest up in
+// its provider registry on every EVP_DigestInit_ex; exports start three digests per document, and
+// that lookup was a tenth of their hashing time.
+const EVP_MD* Fetched(const char* name) {
+  static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  static EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  const std::string_view wanted(name);
+  return wanted == "MD5" ? md5 : wanted == "SHA-1" ? sha1 : sha256;
+}
+
 // One EVP context for `md`. Failure means OpenSSL cannot allocate or lacks the digest (a broken
 // installation, e.g. a FIPS provider without MD5), not an input problem.
 EVP_MD_CTX* NewDigestContext(const EVP_MD* md, const char* name) {
@@ -46,7 +57,7 @@ struct Sha256Hasher::Impl {
 };
 
 Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {
-  impl_->ctx = NewDigestContext(EVP_sha256(), "SHA-256");
+  impl_->ctx = NewDigestContext(Fetched("SHA-256"), "SHA-256");
 }
 
 Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(impl_->ctx); }
@@ -70,9 +81,9 @@ struct DigestHasher::Impl {
 };
 
 DigestHasher::DigestHasher() : impl_(std::make_unique<Impl>()) {
-  impl_->md5 = NewDigestContext(EVP_md5(), "MD5");
-  impl_->sha1 = NewDigestContext(EVP_sha1(), "SHA-1");
-  impl_->sha256 = NewDigestContext(EVP_sha256(), "SHA-256");
+  impl_->md5 = NewDigestContext(Fetched("MD5"), "MD5");
+  impl_->sha1 = NewDigestContext(Fetched("SHA-1"), "SHA-1");
+  impl_->sha256 = NewDigestContext(Fetched("SHA-256"), "SHA-256");
 }
 
 DigestHasher::~DigestHasher() {
