@@ -22,42 +22,9 @@
 namespace docket {
 namespace {
 
-// Length of the valid UTF-8 sequence at `pos`, or 0 when the byte there starts none.
-size_t Utf8Length(std::string_view s, size_t pos) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = byte(pos);
-  size_t n = 0;
-  if (c < 0x80) {
-    return 1;
-  }
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-  } else {
-    return 0;
-  }
-  if (pos + n > s.size()) {
-    return 0;
-  }
-  for (size_t i = 1; i < n; ++i) {
-    if ((byte(pos + i) & 0xC0) != 0x80) {
-      return 0;
-    }
-  }
-  unsigned char c1 = byte(pos + 1);
-  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
-      (c == 0xF4 && c1 > 0x8F)) {
-    return 0;  // overlong, surrogate or beyond U+10FFFF
-  }
-  return n;
-}
-
 // Advances over one unit: a valid character, or one invalid byte (shown as U+FFFD).
 size_t UnitLength(std::string_view s, size_t pos) {
-  size_t n = Utf8Length(s, pos);
+  size_t n = DecodeUtf8At(s, pos).length;
   return n == 0 ? 1 : n;
 }
 
@@ -352,7 +319,7 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
   bool open = false;
   bool pending_space = false;
   while (pos < text.size() && cp < end_cp) {
-    const size_t n = Utf8Length(text, pos);
+    const size_t n = DecodeUtf8At(text, pos).length;
     const size_t unit = n == 0 ? 1 : n;
     if (cp >= start_cp) {
       if (open && pos >= runs[run].second) {

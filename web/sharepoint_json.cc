@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "common/strings.h"
 #include "common/time_util.h"
 #include "web/http_types.h"
 
@@ -246,44 +247,6 @@ class Builder {
 // objects and dumping them was most of the rendering time. RowsText writes the same bytes
 // Dump would (compact, keys in the same order, strings escaped as nlohmann escapes them, with
 // invalid UTF-8 left to nlohmann's replacement).
-
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values beyond
-// U+10FFFF), which nlohmann writes unchanged apart from escapes.
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-    } else {
-      return false;
-    }
-    if (i + n > text.size()) {
-      return false;
-    }
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
-        return false;
-      }
-    }
-    const auto c1 = static_cast<unsigned char>(text[i + 1]);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
-        (c == 0xF4 && c1 > 0x8F)) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
-}
 
 void AppendJsonString(std::string_view text, std::string* out) {
   if (!IsValidUtf8(text)) {

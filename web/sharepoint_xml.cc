@@ -10,49 +10,12 @@
 #include <cstdint>
 #include <optional>
 
+#include "common/strings.h"
+
 namespace docket::web {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
-// Length of the valid UTF-8 sequence at s[i], or 0.
-size_t Utf8Length(std::string_view s, size_t i, uint32_t* code_point) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t length = 0;
-  uint32_t cp = 0;
-  if (c < 0x80) {
-    *code_point = c;
-    return 1;
-  }
-  if (c >= 0xC2 && c <= 0xDF) {
-    length = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    length = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    length = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + length > s.size()) {
-    return 0;
-  }
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      return 0;
-    }
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
-  if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  *code_point = cp;
-  return length;
-}
 
 class XmlWriter {
  public:
@@ -127,8 +90,9 @@ std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    uint32_t cp = 0;
-    const size_t length = Utf8Length(text, i, &cp);
+    const Utf8Char decoded = DecodeUtf8At(text, i);
+    const uint32_t cp = decoded.code;
+    const size_t length = decoded.length;
     if (length == 0) {
       out += kReplacement;
       ++i;
