@@ -31,6 +31,7 @@
 #include <set>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/hashing.h"
@@ -206,7 +207,7 @@ class DocumentPrefetcher {
   // first), so that a search for a word in an attachment finds its message. When those
   // attachments are documents of this export, the parent's text file keeps only its own text,
   // as review platforms expect; a stored text that does not end exactly with this is not cut.
-  std::string FoldedAttachmentText(size_t parent) const {
+  std::string FoldedAttachmentText(size_t parent) {
     const std::vector<PlannedDocument>& documents = plan_.documents;
     std::unordered_set<std::string> subtree = {documents[parent].doc_id};
     std::string folded;
@@ -220,9 +221,21 @@ class DocumentPrefetcher {
       Result<std::string> text = store_.GetItemText(part.id);
       if (text.ok() && !text->empty()) {
         folded += "\n\n" + part.file_name + "\n" + *text;
+        // The attachment comes next as a document of its own: its text is read once.
+        read_ahead_.emplace(part.id, std::move(*text));
       }
     }
     return folded;
+  }
+
+  // The document's text, from the attachment texts FoldedAttachmentText already read when it can.
+  Result<std::string> TextOf(const Item& item) {
+    if (auto it = read_ahead_.find(item.id); it != read_ahead_.end() && item.message_count == 0) {
+      std::string text = std::move(it->second);
+      read_ahead_.erase(it);
+      return text;
+    }
+    return read_text_(item);
   }
 
   void Run() {
@@ -238,7 +251,7 @@ class DocumentPrefetcher {
           fetched.native_digests = ComputeDigests(**fetched.native);
         }
       }
-      fetched.text = read_text_(item);
+      fetched.text = TextOf(item);
       if (!planned.attachment_ids.empty() && fetched.text->ok()) {
         std::string& text = **fetched.text;
         const std::string folded = FoldedAttachmentText(ordinal);
@@ -261,6 +274,7 @@ class DocumentPrefetcher {
   const ExportPlan& plan_;
   const DocStore& store_;
   TextReader read_text_;
+  std::unordered_map<ItemId, std::string> read_ahead_;  // attachment texts read for a fold
   std::mutex mu_;
   std::condition_variable ready_;
   std::condition_variable space_;
