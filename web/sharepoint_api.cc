@@ -748,26 +748,19 @@ HttpResponse HandleSuggest(const SuggestFunction& suggest, const HttpRequest& re
     }
     options.count = *n;
   }
-  if (const std::string* raw = get("fhithighlighting")) {
-    Result<bool> b = ParseBoolean("fhithighlighting", ParseODataString(*raw));
-    if (!b.ok()) {
-      return fail(b.error());
+  const std::pair<const char*, bool*> flags[] = {
+      {"fhithighlighting", &options.hit_highlighting},
+      {"fcapitalizefirstletters", &options.capitalize},
+      {"showpeoplenamesuggestions", &options.people_names},
+  };
+  for (const auto& [name, field] : flags) {
+    if (const std::string* raw = get(name)) {
+      Result<bool> b = ParseBoolean(name, ParseODataString(*raw));
+      if (!b.ok()) {
+        return fail(b.error());
+      }
+      *field = *b;
     }
-    options.hit_highlighting = *b;
-  }
-  if (const std::string* raw = get("fcapitalizefirstletters")) {
-    Result<bool> b = ParseBoolean("fcapitalizefirstletters", ParseODataString(*raw));
-    if (!b.ok()) {
-      return fail(b.error());
-    }
-    options.capitalize = *b;
-  }
-  if (const std::string* raw = get("showpeoplenamesuggestions")) {
-    Result<bool> b = ParseBoolean("showpeoplenamesuggestions", ParseODataString(*raw));
-    if (!b.ok()) {
-      return fail(b.error());
-    }
-    options.people_names = *b;
   }
 
   // The last word of the text is completed from the index's words; the words before it are
