@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <tuple>
+#include <type_traits>
 
 #include "common/strings.h"
 #include "common/time_util.h"
@@ -1025,28 +1026,12 @@ RefinerCounter::RefinerCounter(const std::vector<RefinerSpec>& specs)
 
 RefinerCounter::~RefinerCounter() = default;
 
-void RefinerCounter::Count(const Xapian::Database& db, const Xapian::Query& query) {
-  if (impl_->counters.empty()) {
-    return;
+static_assert(std::is_same_v<Xapian::docid, uint32_t>, "RefinerCounter::Count takes docids");
+
+void RefinerCounter::Count(const Xapian::Database& db, const std::vector<uint32_t>& matches) {
+  if (!impl_->counters.empty()) {
+    CountRefiners(db, matches, &impl_->counters);
   }
-  // Every match's docid, in docid order and without ranking work. Not a MatchSpy: reading a
-  // value through the Document the matcher hands it looks the value up from the top of the
-  // value table for each hit (most of a refined search's time), and in a sharded database
-  // that Document reports its shard's docid, not the database's, so it cannot be looked up
-  // again. The value streams below walk the matches' values in docid order, once.
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-  const Xapian::doccount everything = db.get_doccount();
-  const Xapian::MSet mset = enquire.get_mset(0, everything, everything);
-  std::vector<Xapian::docid> ids;
-  ids.reserve(mset.size());
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    ids.push_back(*it);
-  }
-  std::sort(ids.begin(), ids.end());
-  CountRefiners(db, ids, &impl_->counters);
 }
 
 std::vector<RefinerResult> RefinerCounter::Results() const {

@@ -94,10 +94,10 @@ class RefinerCounter {
   RefinerCounter(const RefinerCounter&) = delete;
   RefinerCounter& operator=(const RefinerCounter&) = delete;
 
-  /// Counts the refiners over every match of `query` in `db` (before TrimDuplicates
-  /// collapses copies, as SharePoint counts). Call once, before Results. Throws Xapian::Error
-  /// (the searcher converts it).
-  void Count(const Xapian::Database& db, const Xapian::Query& query);
+  /// Counts the refiners over `matches`: every match's Xapian docid, ascending, before
+  /// TrimDuplicates collapses copies (as SharePoint counts). Call once, before Results.
+  /// Throws Xapian::Error (the searcher converts it).
+  void Count(const Xapian::Database& db, const std::vector<uint32_t>& matches);
   /// One result per spec, in request order.
   std::vector<RefinerResult> Results() const;
 

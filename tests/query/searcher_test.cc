@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "query/refiners.h"
 #include "storage/commit_coordinator.h"
 #include "tests/support/lettered_hits.h"
 #include "tests/support/test_env.h"
@@ -621,6 +622,96 @@ TEST(SearcherMatchingIdsTest, ReturnsEveryMatchBeyondAPageAndEveryDuplicate) {
   ids = (*searcher)->MatchingIds(request);
   ASSERT_OK(ids);
   EXPECT_TRUE(ids->empty());
+}
+
+// TotalRows is exact however the page was found: the page itself is ranked without checking
+// every match (Xapian then only estimates how many there are), so the searcher must count
+// separately. Words of varied frequency and documents of varied length make the estimate
+// differ from the truth for conjunctions and phrases in a corpus of this size.
+TEST(SearcherTotalsTest, TotalRowsAreExactWhereTheMatcherOnlyEstimates) {
+  testing::TempDir dir;
+  auto coordinator = CommitCoordinator::Open(dir.path(), {});
+  ASSERT_OK(coordinator);
+  constexpr int kItems = 3000;
+  std::map<std::string, uint64_t> expected;               // query -> items
+  std::map<std::string, std::set<std::string>> contents;  // query -> distinct natives
+  WriteSet set;
+  for (int i = 0; i < kItems; ++i) {
+    Item item;
+    item.id = (*coordinator)->store().AllocateId();
+    item.kind = ItemKind::kEmail;
+    item.title = "note " + std::to_string(i);
+    const bool alpha = i % 2 == 0;
+    const bool beta = i % 3 == 0;
+    const bool phrase = i % 7 == 0;  // "alpha beta" next to each other
+    std::string text;
+    for (int pad = 0; pad < i % 40; ++pad) {
+      text += "filler" + std::to_string(pad % 5) + " ";
+    }
+    if (alpha) {
+      text += i % 11 == 0 ? "alpha alpha alpha " : "alpha ";
+    }
+    text += "gap ";
+    if (beta) {
+      text += "beta ";
+    }
+    if (phrase) {
+      text += "alpha beta";
+    }
+    item.text = text;
+    const bool both = (alpha || phrase) && (beta || phrase);
+    // Every 13th item of both words is the same native.
+    item.sha256 = both && i % 13 == 0 ? "dup" : "sha" + std::to_string(i);
+    const auto count = [&](const std::string& query, bool matches) {
+      expected[query] += matches ? 1 : 0;
+      if (matches) {
+        contents[query].insert(item.sha256);
+      }
+    };
+    count("alpha AND beta", both);
+    count("\"alpha beta\"", phrase);
+    count("alpha NOT beta", (alpha || phrase) && !(beta || phrase));
+    item.sent = UtcFromCivil(2013, 6, 1, 0, 0) + i * 60'000LL;
+    set.index_ids.push_back(item.id);
+    set.items.push_back(std::move(item));
+  }
+  ASSERT_OK((*coordinator)->Write(set));
+  ASSERT_OK((*coordinator)->Flush());
+  ASSERT_LT(contents["alpha AND beta"].size(), expected["alpha AND beta"]);
+
+  auto searcher = Searcher::Open(dir.path());
+  ASSERT_OK(searcher);
+  for (const auto& [query, count] : expected) {
+    for (const bool trim : {false, true}) {
+      for (const uint32_t start : {0u, 40u}) {
+        SCOPED_TRACE(query + (trim ? " trimmed" : "") + " from " + std::to_string(start));
+        SearchRequest request;
+        request.query_text = query;
+        request.trim_duplicates = trim;
+        request.start_row = start;
+        Result<SearchResult> page = (*searcher)->Search(request);
+        ASSERT_OK(page);
+        const uint64_t withheld = trim ? count - contents[query].size() : 0;
+        EXPECT_EQ(page->total_rows, count - withheld);
+        EXPECT_EQ(page->total_rows_including_duplicates, count);
+        EXPECT_EQ(page->hits.size(), 10u);
+        // Sorted by a value slot, the same totals.
+        request.sort = {SortSpec{.property = "Write", .descending = true}};
+        page = (*searcher)->Search(request);
+        ASSERT_OK(page);
+        EXPECT_EQ(page->total_rows, count - withheld);
+        // With refiners, whose pass over every match also counts them.
+        request.sort.clear();
+        Result<std::vector<RefinerSpec>> refiners = ParseRefinerList("FileType,Size");
+        ASSERT_OK(refiners);
+        request.refiners = *refiners;
+        page = (*searcher)->Search(request);
+        ASSERT_OK(page);
+        EXPECT_EQ(page->total_rows, count - withheld);
+        EXPECT_EQ(page->total_rows_including_duplicates, count);
+      }
+    }
+  }
 }
 
 TEST(SearcherOpenTest, SearchSeesCommitsMadeAfterItOpened) {
