@@ -2,10 +2,11 @@
  *  @brief Chooses the summary window and marks the matches (no Xapian: MSet::snippet cannot
  *  see our CJK unigrams as runs, nor count code points).
  *
- *  Steps: tokenize the text with the index's analyzer (tokens carry byte offsets); mark matched
- *  tokens; slide a window of `summary_length` code points over the matches to find the one
- *  with the most distinct terms; widen it to show context on both sides, snapping to token
- *  boundaries so words are not cut; then emit escaped text with <c0> runs.
+ *  Steps: tokenize the text with the index's analyzer (tokens carry byte offsets), a piece at a
+ *  time until the best window is found; mark matched tokens; slide a window of `summary_length`
+ * code points over the matches to find the one with the most distinct terms; widen it to show
+ * context on both sides, snapping to token boundaries so words are not cut; then emit escaped text
+ * with <c0> runs.
  */
 #include "query/highlighter.h"
 
@@ -133,115 +134,180 @@ HighlightTerms CollectHighlightTerms(const KqlNode& ast, TextAnalyzer& analyzer)
   return out;
 }
 
-std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
-                             TextAnalyzer& analyzer, uint32_t summary_length) {
-  if (text.empty() || summary_length == 0) {
-    return {};
-  }
-  const size_t limit = summary_length;
-  std::vector<AnalyzedToken> tokens = analyzer.Tokenize(text);
+namespace {
 
-  // 1. Which tokens match, and under which key.
-  std::vector<bool> matched(tokens.size(), false);
-  std::vector<std::string> keys(tokens.size());
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const std::string& term = tokens[i].term;
-    if (terms.terms.count(term) > 0) {
-      matched[i] = true;
-      keys[i] = term;
-      continue;
-    }
-    // A Hangul word found by its stem (회의 in 회의를) is highlighted whole.
-    for (const std::string& stem : tokens[i].variants) {
-      if (terms.terms.count(stem) > 0) {
-        matched[i] = true;
-        keys[i] = stem;
-        break;
-      }
-    }
-    if (matched[i]) {
-      continue;
-    }
-    if (!terms.stems.empty() && tokens[i].stemmable()) {
-      for (const std::string& language : terms.stem_languages) {
-        if (terms.stems.count(StemWord(language, term)) > 0) {
-          matched[i] = true;
-          keys[i] = "~" + StemWord(language, term);
-          break;
-        }
-      }
-      if (matched[i]) {
-        continue;
-      }
-    }
-    for (const std::string& prefix : terms.prefixes) {
-      if (term.compare(0, prefix.size(), prefix) == 0) {
-        matched[i] = true;
-        keys[i] = prefix + "*";
-        break;
-      }
-    }
-  }
-  for (size_t p = 0; p < terms.phrases.size(); ++p) {
-    const auto& phrase = terms.phrases[p];
-    for (size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
-      bool all = true;
-      for (size_t k = 0; k < phrase.size() && all; ++k) {
-        const AnalyzedToken& token = tokens[i + k];
-        all = token.term == phrase[k] || std::find(token.variants.begin(), token.variants.end(),
-                                                   phrase[k]) != token.variants.end();
-      }
-      if (!all) {
-        continue;
-      }
-      for (size_t k = 0; k < phrase.size(); ++k) {
-        matched[i + k] = true;
-        keys[i + k] = "\"" + std::to_string(p);
-      }
-    }
-  }
+// Tokenizing is most of a summary's cost (ICU word breaks, then folding every word), and a
+// page shows ten summaries, so the text is tokenized a piece at a time and the scan stops once
+// the best window cannot get better (see Scan::Complete).
+constexpr size_t kPieceBytes = 512;
+
+// The tokens of a prefix of the text, which of them match and under which key, and the code
+// point offsets of their boundaries.
+struct Scan {
+  std::string_view text;
+  const HighlightTerms& terms;
+  size_t limit;  // the window, in code points
+  size_t max_keys;
+  std::vector<AnalyzedToken> tokens;
+  std::vector<bool> matched;
+  std::vector<std::string> keys;
   std::vector<Match> matches;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    if (matched[i]) {
-      matches.push_back({i, keys[i]});
+  std::vector<size_t> cp_begin;
+  std::vector<size_t> cp_end;
+  size_t scanned = 0;     // bytes of text tokenized
+  size_t scanned_cp = 0;  // code points in text[0, scanned)
+  // The best window so far: matches [best_first, best_last], with best_distinct keys.
+  size_t best_first = 0;
+  size_t best_last = 0;
+  size_t best_distinct = 0;
+  size_t best_count = 0;
+
+  Scan(std::string_view t, const HighlightTerms& ht, size_t window)
+      : text(t),
+        terms(ht),
+        limit(window),
+        max_keys(ht.terms.size() + ht.prefixes.size() + ht.phrases.size() + ht.stems.size()) {}
+
+  // Tokenizes the next piece, cut after white space so that no word is split (a cut inside a
+  // run without spaces, long CJK text, waits for the next space or the end).
+  void Next(TextAnalyzer& analyzer) {
+    size_t end = std::min(text.size(), scanned + kPieceBytes);
+    while (end < text.size() && !IsSpace(text[end - 1])) {
+      ++end;
     }
+    const size_t first_new = tokens.size();
+    for (AnalyzedToken& token : analyzer.Tokenize(text.substr(scanned, end - scanned))) {
+      token.begin += scanned;
+      token.end += scanned;
+      tokens.push_back(std::move(token));
+    }
+    Offsets(first_new, end);
+    Mark(first_new);
+    FindBestWindow();
   }
 
-  // 2. Code point offsets of token boundaries (tokens are in text order).
-  std::vector<size_t> cp_begin(tokens.size());
-  std::vector<size_t> cp_end(tokens.size());
-  size_t total_cps = 0;
-  {
-    // Walk the text once; record the code point index at each token boundary.
+  // The window cannot get better once it shows every key the query has, and the tokens reach
+  // far enough past its first match to fill and snap it.
+  bool Complete() const {
+    if (scanned >= text.size()) {
+      return true;
+    }
+    if (max_keys == 0) {
+      return scanned_cp >= limit;  // nothing to find: the start of the text
+    }
+    return best_distinct == max_keys && scanned_cp >= cp_begin[matches[best_first].token] + limit;
+  }
+
+ private:
+  // Code point offsets of the new tokens' boundaries (tokens are in text order within a
+  // piece, which starts where the last one ended).
+  void Offsets(size_t first_new, size_t end) {
+    cp_begin.resize(tokens.size());
+    cp_end.resize(tokens.size());
     std::vector<std::pair<size_t, size_t*>> marks;  // (byte offset, where to store)
-    marks.reserve(tokens.size() * 2);
-    for (size_t i = 0; i < tokens.size(); ++i) {
+    marks.reserve((tokens.size() - first_new) * 2);
+    for (size_t i = first_new; i < tokens.size(); ++i) {
       marks.emplace_back(tokens[i].begin, &cp_begin[i]);
       marks.emplace_back(tokens[i].end, &cp_end[i]);
     }
     std::stable_sort(marks.begin(), marks.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     size_t m = 0;
-    size_t pos = 0;
-    while (pos < text.size()) {
+    size_t pos = scanned;
+    while (pos < end) {
       while (m < marks.size() && marks[m].first <= pos) {
-        *marks[m++].second = total_cps;
+        *marks[m++].second = scanned_cp;
       }
       pos += UnitLength(text, pos);
-      ++total_cps;
+      ++scanned_cp;
     }
     for (; m < marks.size(); ++m) {
-      *marks[m].second = total_cps;
+      *marks[m].second = scanned_cp;
+    }
+    scanned = pos;
+  }
+
+  // Which of the new tokens match, and under which key; phrases may start in earlier pieces.
+  void Mark(size_t first_new) {
+    matched.resize(tokens.size(), false);
+    keys.resize(tokens.size());
+    for (size_t i = first_new; i < tokens.size(); ++i) {
+      MarkToken(i);
+    }
+    for (size_t p = 0; p < terms.phrases.size(); ++p) {
+      const auto& phrase = terms.phrases[p];
+      const size_t first_start = first_new + 1 >= phrase.size() ? first_new + 1 - phrase.size() : 0;
+      for (size_t i = first_start; i + phrase.size() <= tokens.size(); ++i) {
+        bool all = true;
+        for (size_t k = 0; k < phrase.size() && all; ++k) {
+          const AnalyzedToken& token = tokens[i + k];
+          all = token.term == phrase[k] || std::find(token.variants.begin(), token.variants.end(),
+                                                     phrase[k]) != token.variants.end();
+        }
+        if (!all) {
+          continue;
+        }
+        for (size_t k = 0; k < phrase.size(); ++k) {
+          matched[i + k] = true;
+          keys[i + k] = "\"" + std::to_string(p);
+        }
+      }
+    }
+    // A phrase may have marked tokens of an earlier piece: rebuild the list from the first
+    // token a phrase could have reached.
+    size_t longest = 1;
+    for (const auto& phrase : terms.phrases) {
+      longest = std::max(longest, phrase.size());
+    }
+    const size_t redo = first_new + 1 >= longest ? first_new + 1 - longest : 0;
+    while (!matches.empty() && matches.back().token >= redo) {
+      matches.pop_back();
+    }
+    for (size_t i = redo; i < tokens.size(); ++i) {
+      if (matched[i]) {
+        matches.push_back({i, keys[i]});
+      }
     }
   }
 
-  // 3. The best window [start_cp, start_cp + limit) over the matches.
-  size_t start_cp = 0;
-  if (!matches.empty()) {
-    size_t best_first = 0;
-    size_t best_last = 0;
-    size_t best_distinct = 0;
-    size_t best_count = 0;
+  void MarkToken(size_t i) {
+    const std::string& term = tokens[i].term;
+    if (terms.terms.count(term) > 0) {
+      matched[i] = true;
+      keys[i] = term;
+      return;
+    }
+    // A Hangul word found by its stem (회의 in 회의를) is highlighted whole.
+    for (const std::string& stem : tokens[i].variants) {
+      if (terms.terms.count(stem) > 0) {
+        matched[i] = true;
+        keys[i] = stem;
+        return;
+      }
+    }
+    if (!terms.stems.empty() && tokens[i].stemmable()) {
+      for (const std::string& language : terms.stem_languages) {
+        std::string stem = StemWord(language, term);
+        if (terms.stems.count(stem) > 0) {
+          matched[i] = true;
+          keys[i] = "~" + stem;
+          return;
+        }
+      }
+    }
+    for (const std::string& prefix : terms.prefixes) {
+      if (term.compare(0, prefix.size(), prefix) == 0) {
+        matched[i] = true;
+        keys[i] = prefix + "*";
+        return;
+      }
+    }
+  }
+
+  // Slides a window of `limit` code points over the matches: the most distinct keys, then the
+  // most matches, the earliest among equals.
+  void FindBestWindow() {
+    best_first = best_last = best_distinct = best_count = 0;
     std::map<std::string, size_t> counts;
     size_t last = 0;  // one past the last match in the window
     for (size_t first = 0; first < matches.size(); ++first) {
@@ -267,6 +333,44 @@ std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
         }
       }
     }
+  }
+};
+
+// Code points in text[from, end).
+size_t CountUnits(std::string_view text, size_t from) {
+  size_t count = 0;
+  for (size_t pos = from; pos < text.size(); pos += UnitLength(text, pos)) {
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::string HighlightSummary(std::string_view text, const HighlightTerms& terms,
+                             TextAnalyzer& analyzer, uint32_t summary_length) {
+  if (text.empty() || summary_length == 0) {
+    return {};
+  }
+  const size_t limit = summary_length;
+
+  // 1-2. Tokens, matches and their code point offsets, piece by piece.
+  Scan scan(text, terms, limit);
+  do {
+    scan.Next(analyzer);
+  } while (!scan.Complete());
+  const std::vector<AnalyzedToken>& tokens = scan.tokens;
+  const std::vector<bool>& matched = scan.matched;
+  const std::vector<Match>& matches = scan.matches;
+  const std::vector<size_t>& cp_begin = scan.cp_begin;
+  const std::vector<size_t>& cp_end = scan.cp_end;
+  const size_t total_cps = scan.scanned_cp + CountUnits(text, scan.scanned);
+
+  // 3. The best window [start_cp, start_cp + limit) over the matches.
+  size_t start_cp = 0;
+  if (!matches.empty()) {
+    const size_t best_first = scan.best_first;
+    const size_t best_last = scan.best_last;
     // Context: share the slack on both sides, then start at a token so no word is cut.
     const size_t span_begin = cp_begin[matches[best_first].token];
     const size_t span_end = std::max(span_begin, cp_end[matches[best_last].token]);

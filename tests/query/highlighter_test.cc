@@ -142,6 +142,44 @@ TEST_F(HighlighterTest, CapsLengthInCodePointsNotBytes) {
   EXPECT_EQ(0u, summary.rfind("word", 0)) << "starts on a word boundary: " << summary;
 }
 
+// The text is tokenized in pieces of about 512 bytes (highlighter.cc); these put matches across and
+// beyond the cuts.
+TEST_F(HighlighterTest, FindsMatchesAcrossAndBeyondThePiecesTheTextIsScannedIn) {
+  auto filler = [](size_t bytes) {
+    std::string text;
+    while (text.size() + 6 <= bytes) {
+      text += "word. ";
+    }
+    return text;
+  };
+  // A phrase whose first word ends the first piece.
+  std::string text = filler(504) + "budget review " + filler(6000);
+  EXPECT_NE(std::string::npos,
+            Summary(text, "\"budget review\"").find("<c0>budget</c0> <c0>review</c0>"));
+  // Both words meet only in the third piece; one alone comes first.
+  text = "alpha " + filler(5000) + "alpha and beta meet " + filler(3000);
+  std::string summary = Summary(text, "alpha beta", 60);
+  EXPECT_NE(std::string::npos, summary.find("<c0>alpha</c0> and <c0>beta</c0>")) << summary;
+  // A match at the very end: the window moves back to stay full, and nothing follows it.
+  text = filler(9000) + "zebra";
+  summary = Summary(text, "zebra", 60);
+  EXPECT_TRUE(summary.ends_with("<c0>zebra</c0>")) << summary;
+  EXPECT_GE(CodePoints(Visible(summary)), 55u) << summary;
+  // No match in a long text: its start, cut.
+  summary = Summary(text, "giraffe", 30);
+  EXPECT_EQ(0u, summary.rfind("word. word.", 0)) << summary;
+  EXPECT_NE(std::string::npos, summary.find("<ddd/>"));
+  // CJK without spaces is one piece however long.
+  std::string cjk;
+  for (int i = 0; i < 2000; ++i) {
+    cjk += "審";
+  }
+  cjk += "合約";
+  summary = Summary(cjk, "合約", 50);
+  EXPECT_NE(std::string::npos, summary.find("<c0>合約</c0>")) << summary;
+  EXPECT_EQ(50u, CodePoints(Visible(summary)));
+}
+
 TEST_F(HighlighterTest, NeverSplitsUtf8) {
   std::mt19937 rng(180);
   const std::string pieces[] = {"合",       "約", "審查", " ", "budget", "é", "😀", "&", "<",
