@@ -135,6 +135,14 @@ Result<ParsedUtc> ParseUtc(std::string_view text) {
   return ParsedUtc{UtcFromCivil(year, month, day, hour, minute, second, millis), span};
 }
 
+CivilDate CivilDateOf(UtcMillis millis) {
+  const int64_t seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000;
+  const int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  CivilDate date;
+  CivilFromDays(days, &date.year, &date.month, &date.day);
+  return date;
+}
+
 std::string FormatIso8601(UtcMillis millis) {
   int64_t seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000;
   int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;

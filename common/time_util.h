@@ -30,6 +30,16 @@ Result<ParsedUtc> ParseUtc(std::string_view text);
 UtcMillis UtcFromCivil(int year, int month, int day, int hour = 0, int minute = 0, int second = 0,
                        int millis = 0);
 
+/// A UTC calendar day (proleptic Gregorian).
+struct CivilDate {
+  int year = 0;
+  int month = 0;  // 1-12
+  int day = 0;    // 1-31
+};
+
+/// The UTC calendar day `millis` falls on.
+CivilDate CivilDateOf(UtcMillis millis);
+
 /// "2013-06-03T09:15:02Z" (seconds precision; what exports and the CLI print).
 std::string FormatIso8601(UtcMillis millis);
 

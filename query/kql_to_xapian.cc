@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -86,6 +88,7 @@ struct KqlToXapian::Impl {
   // the node being planned, for its message.
   mutable Status error;
   mutable size_t position = 0;
+  mutable std::optional<bool> date_terms;  // HasDateTerms, read once per plan
 
   // ---- free text and analysed property text ----
 
@@ -242,10 +245,9 @@ struct KqlToXapian::Impl {
     }
     if (lower == "this month" || lower == "last month" || lower == "this year" ||
         lower == "last year") {
-      // The civil date of today from the ISO text (time_util has no civil split).
-      std::string iso = FormatIso8601(now);
-      int year = std::stoi(iso.substr(0, 4));
-      int month = std::stoi(iso.substr(5, 2));
+      const CivilDate civil = CivilDateOf(now);
+      const int year = civil.year;
+      const int month = civil.month;
       UtcMillis begin = 0;
       UtcMillis end = 0;
       if (lower == "this month") {
@@ -286,6 +288,75 @@ struct KqlToXapian::Impl {
     return Span{static_cast<double>(n), static_cast<double>(n)};
   }
 
+  // Whether the index has calendar terms for date `slot` in every document (index_schema.h).
+  bool HasDateTerms(Xapian::valueno slot) const {
+    if (db == nullptr || schema::DateTermPrefix(slot).empty()) {
+      return false;
+    }
+    if (!date_terms) {
+      date_terms = db->get_metadata(std::string(schema::kMetaDateTerms)) == "1";
+    }
+    return *date_terms;
+  }
+
+  // Items whose date in `slot` is within [low, high] (UTC millis, inclusive, infinite for an
+  // open end), as the OR of the calendar terms inside the range: a whole year's term, else the
+  // whole months', else the whole days', and for a day the range cuts, that day's term ANDed
+  // with the value range (a time of day in the query). Only terms the index holds are walked,
+  // so an open end costs no more than the years the archive spans. Boolean: a date restriction
+  // never changes a rank, as the value range it replaces did not.
+  Xapian::Query DateTermsQuery(Xapian::valueno slot, double low, double high) const {
+    const std::string prefix(schema::DateTermPrefix(slot));
+    std::vector<Xapian::Query> parts;
+    // The UTC millis a calendar term covers, from its digits: "2013", "201306", "20130601".
+    const auto bounds = [](const std::string& digits) -> std::pair<double, double> {
+      const int year = std::stoi(digits.substr(0, 4));
+      if (digits.size() == 4) {
+        return {static_cast<double>(UtcFromCivil(year, 1, 1)),
+                static_cast<double>(UtcFromCivil(year + 1, 1, 1) - 1)};
+      }
+      const int month = std::stoi(digits.substr(4, 2));
+      if (digits.size() == 6) {
+        const UtcMillis next =
+            month == 12 ? UtcFromCivil(year + 1, 1, 1) : UtcFromCivil(year, month + 1, 1);
+        return {static_cast<double>(UtcFromCivil(year, month, 1)), static_cast<double>(next - 1)};
+      }
+      const UtcMillis day = UtcFromCivil(year, month, std::stoi(digits.substr(6, 2)));
+      return {static_cast<double>(day), static_cast<double>(day + kDayMillis - 1)};
+    };
+    // Walks the terms under prefix + level + parent digits, descending where the range cuts.
+    const std::function<void(char, const std::string&)> walk = [&](char level,
+                                                                   const std::string& parent) {
+      const std::string under = prefix + level + parent;
+      for (auto it = db->allterms_begin(under); it != db->allterms_end(under); ++it) {
+        const std::string term = *it;
+        const std::string digits = term.substr(prefix.size() + 1);
+        const auto [begin, end] = bounds(digits);
+        if (end < low || begin > high) {
+          continue;
+        }
+        if (begin >= low && end <= high) {
+          parts.emplace_back(term);
+        } else if (level == 'Y') {
+          walk('M', digits);
+        } else if (level == 'M') {
+          walk('D', digits);
+        } else {
+          parts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(term),
+                             Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                           Xapian::sortable_serialise(std::max(low, begin)),
+                                           Xapian::sortable_serialise(std::min(high, end))));
+        }
+      }
+    };
+    walk('Y', "");
+    if (parts.empty()) {
+      return Xapian::Query::MatchNothing;
+    }
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                         Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()), 0.0);
+  }
+
   // Comparisons on a value slot: sent, write, size.
   Result<Xapian::Query> SlotQuery(const PropertyInfo& info, KqlOp op, const KqlNode& value) const {
     const auto span_of = [&](const KqlNode& v) -> Result<Span> {
@@ -296,15 +367,23 @@ struct KqlToXapian::Impl {
       return info.kind == PropertyKind::kDate ? DateSpan(v) : NumberSpan(v);
     };
     const Xapian::valueno slot = info.slot;
-    const auto ge = [slot](double v) {
-      return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(v));
+    const bool calendar = info.kind == PropertyKind::kDate && HasDateTerms(slot);
+    constexpr double kInfinity = std::numeric_limits<double>::infinity();
+    const auto ge = [this, slot, calendar](double v) {
+      return calendar
+                 ? DateTermsQuery(slot, v, kInfinity)
+                 : Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(v));
     };
-    const auto le = [slot](double v) {
-      return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(v));
+    const auto le = [this, slot, calendar](double v) {
+      return calendar
+                 ? DateTermsQuery(slot, -kInfinity, v)
+                 : Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(v));
     };
-    const auto range = [slot](const Span& s) {
-      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(s.low),
-                           Xapian::sortable_serialise(s.high));
+    const auto range = [this, slot, calendar](const Span& s) {
+      return calendar ? DateTermsQuery(slot, s.low, s.high)
+                      : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                      Xapian::sortable_serialise(s.low),
+                                      Xapian::sortable_serialise(s.high));
     };
     if (value.type == KqlNodeType::kRange) {
       KqlNode low = MakeKqlNode(KqlNodeType::kTerm, value.position, value.text);

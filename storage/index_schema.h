@@ -48,6 +48,14 @@ inline constexpr std::string_view kPrefixImportance = "XIMP";   // ImportanceNam
 inline constexpr std::string_view kPrefixItemClass = "XCLASS";  // normalised MAPI message class
 inline constexpr std::string_view kPrefixHasAttachment = "XHASATT";  // "true" / "false"
 
+// Calendar terms of the three dates (UTC), beside their value slots: the prefix, then "Y2013",
+// "M201306" or "D20130601". A date range is the OR of the whole years, months and days inside
+// it (Omega's D/M/Y terms), so `eine AND sent>=2013-06-01 AND sent<=2013-06-30` intersects
+// two posting lists instead of reading the date of every item (query/kql_to_xapian.cc).
+inline constexpr std::string_view kPrefixSentDate = "XDS";
+inline constexpr std::string_view kPrefixReceivedDate = "XDR";
+inline constexpr std::string_view kPrefixLastActivityDate = "XDW";
+
 // Value slots (sortable_serialise'd numbers unless noted).
 enum ValueSlot : uint32_t {
   kSlotSent = 0,          // UtcMillis of the item's sent/start time
@@ -65,6 +73,24 @@ enum ValueSlot : uint32_t {
 // The prefixes whose terms kSlotRefinerTerms repeats (the string refiners of query/refiners.cc).
 inline constexpr std::string_view kRefinablePrefixes[] = {
     kPrefixKind, kPrefixCustodian, kPrefixLanguage, kPrefixFileExtension, kPrefixFrom};
+
+// The calendar-term prefix of a date slot, or empty for a slot without terms.
+constexpr std::string_view DateTermPrefix(uint32_t slot) {
+  switch (slot) {
+    case kSlotSent:
+      return kPrefixSentDate;
+    case kSlotReceived:
+      return kPrefixReceivedDate;
+    case kSlotLastActivity:
+      return kPrefixLastActivityDate;
+    default:
+      return {};
+  }
+}
+
+// Xapian metadata key, "1" when every document of the index has its calendar terms: set when
+// an index is created, so an index made before the terms existed keeps using value ranges.
+inline constexpr std::string_view kMetaDateTerms = "docket.date_terms";
 
 // Xapian metadata key holding the last DocStore sequence applied to this index (decimal).
 inline constexpr std::string_view kMetaAppliedSeq = "docket.applied_seq";

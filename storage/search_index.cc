@@ -23,9 +23,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <initializer_list>
 
 #include "common/strings.h"
+#include "common/time_util.h"
 #include "storage/index_schema.h"
 #include "storage/language_detector.h"
 #include "storage/text_analyzer.h"
@@ -55,6 +57,24 @@ void AddBoolean(Xapian::Document* doc, std::string_view prefix, const std::strin
     return;
   }
   doc->add_boolean_term(std::string(prefix) + term);
+}
+
+// The calendar terms of a known date (schema::kPrefixSentDate). Years outside 0-9999 get none:
+// they are not dates an archive holds, and the terms are fixed-width.
+void AddDateTerms(Xapian::Document* doc, std::string_view prefix, UtcMillis millis) {
+  const CivilDate date = CivilDateOf(millis);
+  if (millis == 0 || date.year < 0 || date.year > 9999) {
+    return;
+  }
+  char year[40];  // room for any int, so the compiler can see nothing is cut
+  char month[40];
+  char day[40];
+  std::snprintf(year, sizeof year, "Y%04d", date.year);
+  std::snprintf(month, sizeof month, "M%04d%02d", date.year, date.month);
+  std::snprintf(day, sizeof day, "D%04d%02d%02d", date.year, date.month, date.day);
+  AddBoolean(doc, prefix, year);
+  AddBoolean(doc, prefix, month);
+  AddBoolean(doc, prefix, day);
 }
 
 // Adds the analysed words of `text` starting at *pos; optional second prefix at the same
@@ -164,6 +184,12 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::OpenWritable(const std::filesy
   try {
     auto impl = std::make_unique<Impl>();
     impl->db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN);
+    // A new index holds only documents with calendar terms; one made before them never gets
+    // the mark, whatever is added later (index_schema.h).
+    if (impl->db.get_doccount() == 0 &&
+        impl->db.get_metadata(std::string(schema::kMetaDateTerms)).empty()) {
+      impl->db.set_metadata(std::string(schema::kMetaDateTerms), "1");
+    }
     return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
   } catch (const Xapian::DatabaseLockError& e) {
     return Status::IOError("the search index at " + dir.string() +
@@ -254,20 +280,23 @@ PreparedDocument SearchIndex::Prepare(const Item& item, TextAnalyzer& analyzer) 
   }
   AddBoolean(&doc, schema::kPrefixFileExtension, FileExtension(item.file_name));
 
-  // An unknown date gets no value at all, so `sent<2013-01-01` does not match it.
+  // An unknown date gets no value and no terms at all, so `sent<2013-01-01` does not match it.
   if (item.sent != 0) {
     doc.add_value(schema::kSlotSent, Xapian::sortable_serialise(static_cast<double>(item.sent)));
+    AddDateTerms(&doc, schema::kPrefixSentDate, item.sent);
   }
   doc.add_value(schema::kSlotSize, Xapian::sortable_serialise(static_cast<double>(item.size)));
   // IM and meetings are filed in the mailbox when they happen, so their received time is sent.
   if (const UtcMillis received = item.received != 0 ? item.received : item.sent; received != 0) {
     doc.add_value(schema::kSlotReceived, Xapian::sortable_serialise(static_cast<double>(received)));
+    AddDateTerms(&doc, schema::kPrefixReceivedDate, received);
   }
   if (!item.sha256.empty()) {
     doc.add_value(schema::kSlotSha256, item.sha256);
   }
   if (const UtcMillis last = item.last_activity != 0 ? item.last_activity : item.sent; last != 0) {
     doc.add_value(schema::kSlotLastActivity, Xapian::sortable_serialise(static_cast<double>(last)));
+    AddDateTerms(&doc, schema::kPrefixLastActivityDate, last);
   }
   std::string refiner_terms;
   for (const std::string_view prefix : schema::kRefinablePrefixes) {

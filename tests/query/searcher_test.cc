@@ -5,8 +5,11 @@
 #include "query/searcher.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -711,6 +714,107 @@ TEST(SearcherTotalsTest, TotalRowsAreExactWhereTheMatcherOnlyEstimates) {
         EXPECT_EQ(page->total_rows_including_duplicates, count);
       }
     }
+  }
+}
+
+// Date restrictions are planned from calendar terms (index_schema.h) on an index that has
+// them, and from value ranges on one made before them. Both must match exactly the items whose
+// date is in range, at year, month and day edges and at a time of day.
+TEST(SearcherDatesTest, CalendarTermsMatchExactlyWhatTheDatesSay) {
+  testing::TempDir dir;
+  CommitOptions options;
+  options.shards = 2;  // the default, said here because the test rewrites each shard below
+  auto coordinator = CommitCoordinator::Open(dir.path(), options);
+  ASSERT_OK(coordinator);
+  // Every 7 hours and 13 minutes from 2012-12-25 for ~5 months: crosses a year, months, days.
+  const UtcMillis start = UtcFromCivil(2012, 12, 25, 3, 0);
+  constexpr int kItems = 500;
+  std::map<ItemId, std::array<UtcMillis, 3>> dates;  // sent, received, last activity
+  WriteSet set;
+  for (int i = 0; i < kItems; ++i) {
+    Item item;
+    item.id = (*coordinator)->store().AllocateId();
+    item.kind = ItemKind::kEmail;
+    item.title = "note " + std::to_string(i);
+    item.text = "calendar";
+    item.sha256 = "sha" + std::to_string(i);
+    item.sent = i % 50 == 7 ? 0 : start + i * (7 * 3'600'000LL + 13 * 60'000LL);  // some unknown
+    item.received = item.sent == 0 ? 0 : item.sent + 90'000;
+    item.last_activity = item.sent == 0 ? 0 : item.sent + 40 * 60'000;
+    dates[item.id] = {item.sent, item.received, item.last_activity};
+    set.index_ids.push_back(item.id);
+    set.items.push_back(std::move(item));
+  }
+  ASSERT_OK((*coordinator)->Write(set));
+  ASSERT_OK((*coordinator)->Flush());
+  coordinator->reset();
+
+  struct Case {
+    std::string kql;
+    int field;  // 0 sent, 1 received, 2 write
+    UtcMillis low;
+    UtcMillis high;  // inclusive
+  };
+  const UtcMillis kMin = std::numeric_limits<UtcMillis>::min();
+  const UtcMillis kMax = std::numeric_limits<UtcMillis>::max();
+  const std::vector<Case> cases = {
+      {"sent>=2013-01-01", 0, UtcFromCivil(2013, 1, 1), kMax},
+      {"sent<2013-01-01", 0, kMin, UtcFromCivil(2013, 1, 1) - 1},
+      {"sent<=2013-02-28", 0, kMin, UtcFromCivil(2013, 3, 1) - 1},
+      {"sent:2012-12-30..2013-02-02", 0, UtcFromCivil(2012, 12, 30), UtcFromCivil(2013, 2, 3) - 1},
+      {"sent=2013-02", 0, UtcFromCivil(2013, 2, 1), UtcFromCivil(2013, 3, 1) - 1},
+      {"sent:2013", 0, UtcFromCivil(2013, 1, 1), UtcFromCivil(2014, 1, 1) - 1},
+      {"sent>2013-03-15", 0, UtcFromCivil(2013, 3, 16), kMax},
+      {"sent>=2013-01-10T10:30", 0, UtcFromCivil(2013, 1, 10, 10, 30), kMax},
+      {"sent<2013-01-10T10:30", 0, kMin, UtcFromCivil(2013, 1, 10, 10, 30) - 1},
+      {"received>=2013-04-01 AND received<=2013-04-30", 1, UtcFromCivil(2013, 4, 1),
+       UtcFromCivil(2013, 5, 1) - 1},
+      {"write<2013-01-01T00:20", 2, kMin, UtcFromCivil(2013, 1, 1, 0, 20) - 1},
+      {"write:2013-02-14", 2, UtcFromCivil(2013, 2, 14), UtcFromCivil(2013, 2, 15) - 1},
+      {"sent>=2030-01-01", 0, UtcFromCivil(2030, 1, 1), kMax},
+      {"sent<>2013-02-14", 0, kMin, kMax},  // checked below: everything but that day
+  };
+  const auto expected = [&](const Case& c) {
+    std::set<ItemId> ids;
+    for (const auto& [id, when] : dates) {
+      const UtcMillis t = when[c.field];
+      if (c.kql.find("<>") != std::string::npos) {
+        if (t == 0 || t < UtcFromCivil(2013, 2, 14) || t >= UtcFromCivil(2013, 2, 15)) {
+          ids.insert(id);  // an unknown date is not that day either
+        }
+      } else if (t != 0 && t >= c.low && t <= c.high) {
+        ids.insert(id);
+      }
+    }
+    return ids;
+  };
+  const auto run = [&](const std::string& kql) {
+    auto searcher = Searcher::Open(dir.path());
+    EXPECT_OK(searcher);
+    SearchRequest request;
+    request.query_text = "calendar AND (" + kql + ")";
+    request.row_limit = 500;
+    request.trim_duplicates = false;
+    Result<std::vector<ItemId>> ids = (*searcher)->MatchingIds(request);
+    EXPECT_OK(ids);
+    Result<SearchResult> page = (*searcher)->Search(request);
+    EXPECT_OK(page);
+    EXPECT_EQ(page->total_rows, ids->size()) << kql;
+    return std::set<ItemId>(ids->begin(), ids->end());
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(run(c.kql), expected(c)) << c.kql << " (calendar terms)";
+  }
+  // The same index as one made before the terms existed: value ranges, the same answers.
+  IndexLayout layout(dir.path());
+  for (uint32_t shard = 0; shard < 2; ++shard) {
+    Xapian::WritableDatabase db(layout.xapian_shard(shard).string());
+    ASSERT_EQ(db.get_metadata("docket.date_terms"), "1");
+    db.set_metadata("docket.date_terms", "");
+    db.commit();
+  }
+  for (const Case& c : cases) {
+    EXPECT_EQ(run(c.kql), expected(c)) << c.kql << " (value ranges)";
   }
 }
 
