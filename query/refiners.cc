@@ -865,13 +865,121 @@ void CountByPostings(const Xapian::Database& db, const std::vector<std::string>&
   }
 }
 
+// One term property's values per document, in compressed sparse rows: the value indices of
+// docid d are ids[offsets[d] .. offsets[d + 1]).
+struct Column {
+  std::vector<std::string> values;  // value text (the term without its prefix)
+  std::vector<uint32_t> offsets;    // lastdocid + 2 entries
+  std::vector<uint32_t> ids;
+};
+
+// A column larger than this many (document, value) pairs is not built: the posting lists serve
+// instead. 64 M pairs are 256 MB per session.
+constexpr size_t kMaxColumnPairs = 64u << 20;
+
+// The value terms of `property` (see CheapValueTerms), walked once into a Column; nullopt when
+// it would be too large.
+std::optional<Column> BuildColumn(const Xapian::Database& db, const Refinable& property) {
+  const std::string prefix(property.prefix);
+  Column column;
+  std::vector<std::pair<Xapian::docid, uint32_t>> pairs;
+  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+    const std::string term = *it;
+    if (term.size() <= prefix.size() ||
+        std::isupper(static_cast<unsigned char>(term[prefix.size()])) != 0) {
+      continue;
+    }
+    if (property.addresses_only && term.find('@', prefix.size()) == std::string::npos) {
+      continue;
+    }
+    if (pairs.size() + it.get_termfreq() > kMaxColumnPairs) {
+      return std::nullopt;
+    }
+    const auto index = static_cast<uint32_t>(column.values.size());
+    column.values.push_back(term.substr(prefix.size()));
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+      pairs.emplace_back(*p, index);
+    }
+  }
+  const Xapian::docid last = db.get_lastdocid();
+  column.offsets.assign(static_cast<size_t>(last) + 2, 0);
+  for (const auto& [docid, index] : pairs) {
+    ++column.offsets[docid + 1];
+  }
+  for (size_t d = 1; d < column.offsets.size(); ++d) {
+    column.offsets[d] += column.offsets[d - 1];
+  }
+  column.ids.resize(pairs.size());
+  std::vector<uint32_t> next(column.offsets.begin(), column.offsets.end() - 1);
+  for (const auto& [docid, index] : pairs) {
+    column.ids[next[docid]++] = index;
+  }
+  return column;
+}
+
+// Counts `c` over the chosen matches from its column.
+void CountByColumn(const Column& column,
+                   const std::vector<std::pair<Xapian::docid, uint32_t>>& chosen, Counter* c) {
+  std::vector<uint64_t> counts(column.values.size(), 0);
+  const size_t documents = column.offsets.size() - 1;
+  for (const auto& [id, place] : chosen) {
+    if (place >= c->deep_hits || id >= documents) {
+      continue;
+    }
+    for (uint32_t k = column.offsets[id]; k < column.offsets[id + 1]; ++k) {
+      ++counts[column.ids[k]];
+    }
+  }
+  for (size_t v = 0; v < counts.size(); ++v) {
+    if (counts[v] > 0) {
+      c->values[column.values[v]] += counts[v];
+    }
+  }
+  c->counted = true;
+}
+
+}  // namespace
+
+struct RefinerColumns::Impl {
+  // By (prefix, addresses only); nullopt: too large to build, counted from posting lists.
+  std::map<std::pair<std::string, bool>, std::optional<Column>> columns;
+
+  const Column* Get(const Xapian::Database& db, const Refinable& property) {
+    const auto key = std::make_pair(std::string(property.prefix), property.addresses_only);
+    auto it = columns.find(key);
+    if (it == columns.end()) {
+      it = columns.emplace(key, BuildColumn(db, property)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+};
+
+RefinerColumns::RefinerColumns() : impl_(std::make_unique<Impl>()) {}
+RefinerColumns::~RefinerColumns() = default;
+void RefinerColumns::Clear() { impl_->columns.clear(); }
+
+size_t RefinerColumns::bytes() const {
+  size_t total = 0;
+  for (const auto& [key, column] : impl_->columns) {
+    if (column) {
+      total += column->offsets.size() * sizeof(uint32_t) + column->ids.size() * sizeof(uint32_t);
+      for (const std::string& value : column->values) {
+        total += value.size();
+      }
+    }
+  }
+  return total;
+}
+
+namespace {
+
 // The counting for RefinerCounter::Count over `ids` (every match, ascending). Slot refiners
 // count every match. Term refiners count the first deep_hits matches in the order the matcher
 // visits them, which in a sharded database is shard by shard (docid d is in shard
 // (d - 1) % shards), each from the packed refiner value (schema::kSlotRefinerTerms) or, for
 // documents indexed before that value existed, from the term list.
 void CountRefiners(const Xapian::Database& db, const std::vector<Xapian::docid>& ids,
-                   std::vector<Counter>* counters) {
+                   std::vector<Counter>* counters, RefinerColumns::Impl* columns) {
   uint32_t term_limit = 0;
   for (Counter& c : *counters) {
     if (c.property->source != Source::kTerm) {
@@ -907,15 +1015,25 @@ void CountRefiners(const Xapian::Database& db, const std::vector<Xapian::docid>&
   for (const auto& [id, place] : chosen) {
     term_ids.push_back(id);
   }
-  // Refiners of a property with few values (Kind, DetectedLanguage, Custodian) count cheaper
-  // from the values' posting lists than from each match's packed value. The counts are the
-  // same: the packed value repeats the terms. Cheapest first, while the total stays below one
-  // pass over the packed values; the rest share that pass.
+  if (columns != nullptr) {
+    for (Counter& c : *counters) {
+      if (c.property->source != Source::kTerm) {
+        continue;
+      }
+      if (const Column* column = columns->Get(db, *c.property)) {
+        CountByColumn(*column, chosen, &c);
+      }
+    }
+  }
+  // Without columns, refiners of a property with few values (Kind, DetectedLanguage, Custodian)
+  // count cheaper from the values' posting lists than from each match's packed value. The counts
+  // are the same: the packed value repeats the terms. Cheapest first, while the total stays below
+  // one pass over the packed values; the rest share that pass.
   const size_t value_pass = term_ids.size() * kPostingStepsPerValueRead;
   {
     std::vector<std::tuple<size_t, Counter*, std::vector<std::string>>> cheap;
     for (Counter& c : *counters) {
-      if (c.property->source != Source::kTerm) {
+      if (c.property->source != Source::kTerm || c.counted) {
         continue;
       }
       size_t cost = 0;
@@ -1028,9 +1146,10 @@ RefinerCounter::~RefinerCounter() = default;
 
 static_assert(std::is_same_v<Xapian::docid, uint32_t>, "RefinerCounter::Count takes docids");
 
-void RefinerCounter::Count(const Xapian::Database& db, const std::vector<uint32_t>& matches) {
+void RefinerCounter::Count(const Xapian::Database& db, const std::vector<uint32_t>& matches,
+                           RefinerColumns* columns) {
   if (!impl_->counters.empty()) {
-    CountRefiners(db, matches, &impl_->counters);
+    CountRefiners(db, matches, &impl_->counters, columns != nullptr ? columns->impl() : nullptr);
   }
 }
 

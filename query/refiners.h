@@ -85,6 +85,31 @@ Result<FqlNode> ParseFql(std::string_view text);
 Result<Xapian::Query> FqlToXapian(const FqlNode& node, const Xapian::Database& db,
                                   TextAnalyzer& analyzer);
 
+/// The value terms of each refinable term property, per document, in memory: docid -> the
+/// values it holds, so counting a refiner over N matches is N array reads instead of N posting
+/// list skips for every value (as Lucene's doc values and Typesense's facet index do). A column
+/// is built from its prefix's posting lists the first time a refiner needs it, then reused
+/// until Clear(): the searcher keeps one per session and clears it when the index changes.
+/// Not thread-safe (one per session, as the Xapian::Database it reads).
+class RefinerColumns {
+ public:
+  RefinerColumns();
+  ~RefinerColumns();
+  RefinerColumns(const RefinerColumns&) = delete;
+  RefinerColumns& operator=(const RefinerColumns&) = delete;
+
+  /// Forgets every column (the index changed).
+  void Clear();
+  /// Memory held by the columns, in bytes (for tests and diagnostics).
+  size_t bytes() const;
+
+  struct Impl;  // refiners.cc (its counting reads the columns directly)
+  Impl* impl() { return impl_.get(); }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 /// Counts the requested refiners over a query's matches, then builds the SharePoint entries.
 /// One counter per search.
 class RefinerCounter {
@@ -96,8 +121,10 @@ class RefinerCounter {
 
   /// Counts the refiners over `matches`: every match's Xapian docid, ascending, before
   /// TrimDuplicates collapses copies (as SharePoint counts). Call once, before Results.
+  /// Term refiners read `columns` (built here on first use) when given, else the posting lists.
   /// Throws Xapian::Error (the searcher converts it).
-  void Count(const Xapian::Database& db, const std::vector<uint32_t>& matches);
+  void Count(const Xapian::Database& db, const std::vector<uint32_t>& matches,
+             RefinerColumns* columns = nullptr);
   /// One result per spec, in request order.
   std::vector<RefinerResult> Results() const;
 

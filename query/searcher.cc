@@ -87,6 +87,7 @@ struct Session {
   std::string store_state;  // DiskState when the store was opened; empty: unknown
   static constexpr std::chrono::seconds kStoreMaxAge{2};
   TextAnalyzer analyzer;
+  RefinerColumns refiner_columns;  // of `db`'s revision: cleared whenever it is reopened
 
   explicit Session(std::filesystem::path dir) : layout(std::move(dir)) {}
 
@@ -245,7 +246,9 @@ Result<std::vector<std::string>> Searcher::Suggest(std::string_view prefix, size
   }
   constexpr size_t kMaxScanned = 10000;
   try {
-    lease->db.reopen();
+    if (lease->db.reopen()) {
+      lease->refiner_columns.Clear();
+    }
     size_t scanned = 0;
     for (auto it = lease->db.allterms_begin(folded);
          it != lease->db.allterms_end(folded) && scanned < kMaxScanned; ++it, ++scanned) {
@@ -277,6 +280,7 @@ Status Searcher::Refresh() {
     std::lock_guard<std::mutex> lock(session->mu);
     try {
       session->db.reopen();
+      session->refiner_columns.Clear();
     } catch (const Xapian::Error& e) {
       return Status::IOError("reopening search index: " + e.get_description());
     }
@@ -293,6 +297,7 @@ Result<T> Session::WithQuery(const SearchRequest& request, Fn&& run) {
   // its files changed (a directory import writes the store alone).
   try {
     if (db.reopen()) {
+      refiner_columns.Clear();
       DOCKET_RETURN_IF_ERROR(ReopenStore(started));
     } else {
       DOCKET_RETURN_IF_ERROR(RefreshStoreIfChanged(started));
@@ -331,6 +336,7 @@ Result<T> Session::WithQuery(const SearchRequest& request, Fn&& run) {
       }
       try {
         db.reopen();
+        refiner_columns.Clear();
       } catch (const Xapian::Error& reopen_error) {
         return Status::IOError("reopening search index: " + reopen_error.get_description());
       }
@@ -453,7 +459,7 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
   std::optional<std::vector<Xapian::docid>> every_match;
   if (!request.refiners.empty()) {
     every_match = EveryMatch(query);
-    refiners.Count(db, *every_match);
+    refiners.Count(db, *every_match, &refiner_columns);
     result.refiners = refiners.Results();
   }
   const MatchCounts counts = CountMatches(query, mset, request.trim_duplicates,

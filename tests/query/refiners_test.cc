@@ -5,6 +5,7 @@
 #include "query/refiners.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <functional>
@@ -447,6 +448,81 @@ TEST_F(RefinerCountingTest, DeepHitsCountTheSameFirstMatchesWhicheverWayTheyAreR
     file_types += e.count;
   }
   EXPECT_EQ(4u, file_types);
+}
+
+// The searcher counts term refiners from in-memory columns; without them (a column too large
+// to build) the posting lists and packed values count. Both must give the same entries.
+TEST_F(RefinerCountingTest, ColumnsCountWhatThePostingListsCount) {
+  Xapian::Database db((dir_->path() / "xapian").string());
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query("common"));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount(), db.get_doccount());
+  std::vector<uint32_t> matches;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    matches.push_back(*it);
+  }
+  std::sort(matches.begin(), matches.end());
+  ASSERT_EQ(static_cast<size_t>(kItems), matches.size());
+  for (const char* list : {"Author,Kind,FileType", "Author(deephits=10),Kind(deephits=7)"}) {
+    SCOPED_TRACE(list);
+    auto specs = ParseRefinerList(list);
+    ASSERT_OK(specs);
+    RefinerCounter from_postings(*specs);
+    from_postings.Count(db, matches);
+    RefinerColumns columns;
+    RefinerCounter from_columns(*specs);
+    from_columns.Count(db, matches, &columns);
+    EXPECT_GT(columns.bytes(), 0u);
+    const std::vector<RefinerResult> expected = from_postings.Results();
+    const std::vector<RefinerResult> actual = from_columns.Results();
+    ASSERT_EQ(expected.size(), actual.size());
+    for (size_t r = 0; r < expected.size(); ++r) {
+      EXPECT_EQ(Counts(expected[r]), Counts(actual[r])) << expected[r].name;
+      EXPECT_FALSE(actual[r].entries.empty()) << expected[r].name;
+    }
+  }
+}
+
+// A searcher's columns belong to the index revision it read: after a commit, the counts
+// include the new items.
+TEST(RefinerColumnsTest, CountsFollowCommitsMadeWhileTheSearcherIsOpen) {
+  testing::TempDir dir;
+  auto coordinator = CommitCoordinator::Open(dir.path(), {});
+  ASSERT_OK(coordinator);
+  const auto add = [&](ItemKind kind, int n) {
+    WriteSet set;
+    for (int i = 0; i < n; ++i) {
+      Item item;
+      item.id = (*coordinator)->store().AllocateId();
+      item.kind = kind;
+      item.title = "ledger";
+      item.text = "ledger entry";
+      set.items.push_back(item);
+      set.index_ids.push_back(item.id);
+    }
+    ASSERT_OK((*coordinator)->Write(set));
+    ASSERT_OK((*coordinator)->Flush());
+  };
+  add(ItemKind::kEmail, 3);
+  auto searcher = Searcher::Open(dir.path());
+  ASSERT_OK(searcher);
+  SearchRequest request;
+  request.query_text = "ledger";
+  request.refiners = {RefinerSpec{.name = "Kind"}};
+  const auto kinds = [&] {
+    Result<SearchResult> result = (*searcher)->Search(request);
+    EXPECT_OK(result);
+    std::map<std::string, uint64_t> counts;
+    for (const RefinerEntry& e : result->refiners.at(0).entries) {
+      counts[e.name] = e.count;
+    }
+    return counts;
+  };
+  EXPECT_EQ((std::map<std::string, uint64_t>{{"email", 3}}), kinds());
+  add(ItemKind::kFile, 2);
+  add(ItemKind::kEmail, 1);
+  EXPECT_EQ((std::map<std::string, uint64_t>{{"email", 4}, {"file", 2}}), kinds());
 }
 
 }  // namespace
