@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "common/crash_point.h"
+#include "storage/index_compaction.h"
 #include "storage/search_index.h"
 #include "storage/text_analyzer.h"
 
@@ -122,21 +123,34 @@ namespace {
 
 constexpr std::string_view kStubName = "XAPIANDB";
 
+}  // namespace
+
+Result<uint32_t> ExistingShardCount(const IndexLayout& layout) {
+  const std::filesystem::path stub = layout.xapian() / std::string(kStubName);
+  std::ifstream in(stub);
+  if (!in) {
+    return Status::NotFound("no search index at " + layout.root().string() +
+                            "; run docket ingest first");
+  }
+  std::string line;
+  uint32_t count = 0;
+  while (std::getline(in, line)) {
+    count += line.rfind("auto ", 0) == 0 ? 1 : 0;
+  }
+  if (count == 0) {
+    return Status::Corruption(stub.string() + " lists no search index shards");
+  }
+  return count;
+}
+
+namespace {
+
 // Reads the shard count from the stub, or writes a stub for `shards` new shards.
 Result<uint32_t> ShardCount(const IndexLayout& layout, uint32_t shards) {
   const std::filesystem::path stub = layout.xapian() / std::string(kStubName);
   std::error_code ec;
   if (std::filesystem::exists(stub, ec)) {
-    std::ifstream in(stub);
-    std::string line;
-    uint32_t count = 0;
-    while (std::getline(in, line)) {
-      count += line.rfind("auto ", 0) == 0 ? 1 : 0;
-    }
-    if (count == 0) {
-      return Status::Corruption(stub.string() + " lists no search index shards");
-    }
-    return count;
+    return ExistingShardCount(layout);
   }
   if (std::filesystem::exists(layout.xapian() / "iamglass", ec)) {
     return Status::InvalidArgument(
@@ -184,6 +198,7 @@ Result<std::unique_ptr<CommitCoordinator>> CommitCoordinator::Open(
   DOCKET_ASSIGN_OR_RETURN(auto store, DocStore::Open(layout.store(), DocStoreOptions{}));
   DOCKET_ASSIGN_OR_RETURN(const uint32_t count,
                           ShardCount(layout, std::max<uint32_t>(1, options.shards)));
+  DOCKET_RETURN_IF_ERROR(RecoverInterruptedCompaction(layout));
   std::vector<std::unique_ptr<Shard>> shards;
   for (uint32_t i = 0; i < count; ++i) {
     DOCKET_ASSIGN_OR_RETURN(auto index, SearchIndex::OpenWritable(layout.xapian_shard(i)));

@@ -44,6 +44,9 @@ struct IndexLayout {
   std::filesystem::path root_;
 };
 
+/// The number of shards the stub of an existing index lists; NotFound without one.
+Result<uint32_t> ExistingShardCount(const IndexLayout& layout);
+
 struct CommitOptions {
   // Commit Xapian after this many writes. Larger batches ingest faster; a crash replays at most
   // this many from the log. Default: 2000
