@@ -65,11 +65,9 @@ int WriteToStream(void* context, const char* buffer, int length) {
 
 const xmlChar* X(const char* text) { return reinterpret_cast<const xmlChar*>(text); }
 
-}  // namespace
-
-struct EdrmManifestWriter::Impl {
+// The element helpers over one xmlTextWriter: the manifest's own writer and the renderers'.
+struct XmlDocumentWriter {
   xmlTextWriterPtr writer = nullptr;
-  bool finished = false;
 
   void Start(const char* element) { xmlTextWriterStartElement(writer, X(element)); }
   void End() { xmlTextWriterEndElement(writer); }
@@ -118,6 +116,99 @@ struct EdrmManifestWriter::Impl {
     End();
     End();
   }
+
+  void Document(const ExportRecord& record) {
+    XmlDocumentWriter& w = *this;
+    w.Start("Document");
+    w.Attribute("DocID", record.doc_id);
+    w.Attribute("DocType", record.doc_type);
+    if (!record.mime_type.empty()) {
+      w.Attribute("MimeType", record.mime_type);
+    }
+
+    if (record.native.has_value() || record.text.has_value()) {
+      w.Start("Files");
+      if (record.native.has_value()) {
+        w.File("Native", *record.native);
+      }
+      if (record.text.has_value()) {
+        w.File("Text", *record.text);
+      }
+      w.End();
+    }
+
+    if (!record.custodian.empty() || !record.source_path.empty()) {
+      w.Start("Locations");
+      w.Start("Location");
+      if (!record.custodian.empty()) {
+        w.Element("Custodian", record.custodian);
+      }
+      if (!record.source_path.empty()) {
+        w.Element("LocationURI", record.source_path);
+      }
+      w.End();
+      w.End();
+    }
+
+    // Same choice as the DAT: the digests of the native in the package when it was written.
+    const NativeDigests& digests =
+        record.native.has_value() ? record.native->digests : record.ingest_digests;
+    const bool conversation =
+        record.kind == ItemKind::kImConversation || record.kind == ItemKind::kMeeting;
+    w.Start("Tags");
+    w.TextTag("#From", record.from);
+    w.TextTag("#To", Join(record.to));
+    w.TextTag("#CC", Join(record.cc));
+    w.TextTag("#BCC", Join(record.bcc));
+    w.TextTag("#Subject", record.subject);
+    w.DateTag("#DateSent", record.sent);
+    w.DateTag("#DateReceived", record.received);
+    w.TextTag("#MessageClass", record.message_class);
+    w.TextTag("#FileName", record.file_name);
+    w.TextTag("#FileExtension", record.file_extension);
+    // Numbers and flags are never "empty": 0 bytes and "no attachments" are facts.
+    w.Tag("#FileSize", "LongInteger", std::to_string(record.file_size));
+    w.TextTag("#Author", record.author);
+    w.Tag("#HasAttachments", "Boolean",
+          record.attachment_count > 0 || !record.attachment_ids.empty() ? "true" : "false");
+    w.Tag("#AttachmentCount", "Integer", std::to_string(record.attachment_count));
+    w.TextTag("#AttachmentNames", Join(record.attachment_names));
+    w.TextTag("#ImportanceFlag", record.importance);
+    w.TextTag("#MessageID", record.message_id);
+    w.TextTag("#SessionId", record.session_id);
+    w.TextTag("#ConversationKind", record.conversation_kind);
+    w.TextTag("#Participants", Join(record.participants));
+    // A conversation or meeting starts with its first message, which is its sent time.
+    if (conversation) {
+      w.DateTag("#SessionStart", record.sent);
+    }
+    w.DateTag("#SessionEnd", record.session_end);
+    if (record.message_count > 0) {
+      w.Tag("#MessageCount", "Integer", std::to_string(record.message_count));
+    }
+    w.TextTag("#Custodian", record.custodian);
+    w.TextTag("#AllCustodians", Join(record.all_custodians));
+    w.TextTag("#SourcePath", record.source_path);
+    w.TextTag("#Language", record.language);
+    w.TextTag("#IndexState", record.index_state);
+    w.TextTag("#IndexReason", record.state_reason);
+    w.TextTag("#SHA1", digests.sha1);
+    w.TextTag("#SHA256", digests.sha256);
+    w.End();  // Tags
+
+    w.End();  // Document
+  }
+};
+
+}  // namespace
+
+struct EdrmManifestWriter::Impl : XmlDocumentWriter {
+  bool finished = false;
+  size_t documents = 0;
+};
+
+struct EdrmDocumentRenderer::Impl : XmlDocumentWriter {
+  xmlBufferPtr buffer = nullptr;
 };
 
 EdrmManifestWriter::EdrmManifestWriter(std::ostream& out, const EdrmManifestHeader& header)
@@ -153,85 +244,52 @@ EdrmManifestWriter::~EdrmManifestWriter() {
 
 void EdrmManifestWriter::AddDocument(const ExportRecord& record) {
   assert(!impl_->finished && "AddDocument after Finish");
+  impl_->Document(record);
+  ++impl_->documents;
+}
+
+void EdrmManifestWriter::AddRenderedDocument(std::string_view rendered) {
+  assert(!impl_->finished && "AddRenderedDocument after Finish");
   Impl& w = *impl_;
-  w.Start("Document");
-  w.Attribute("DocID", record.doc_id);
-  w.Attribute("DocType", record.doc_type);
-  if (!record.mime_type.empty()) {
-    w.Attribute("MimeType", record.mime_type);
+  // The first Document closes the Documents start tag: xmlTextWriter writes ">" (state
+  // handling of WriteRaw) and, indenting, the newline a Document element starts on.
+  if (w.documents == 0) {
+    xmlTextWriterWriteRaw(w.writer, X("\n"));
   }
+  xmlTextWriterWriteRawLen(w.writer, X(rendered.data()), static_cast<int>(rendered.size()));
+  // Raw text makes xmlTextWriter treat Documents as holding text and drop the indentation of
+  // its end tag; after a Document element it would indent, so that state is restored.
+  xmlTextWriterSetIndent(w.writer, 1);
+  ++w.documents;
+}
 
-  if (record.native.has_value() || record.text.has_value()) {
-    w.Start("Files");
-    if (record.native.has_value()) {
-      w.File("Native", *record.native);
-    }
-    if (record.text.has_value()) {
-      w.File("Text", *record.text);
-    }
-    w.End();
-  }
+EdrmDocumentRenderer::EdrmDocumentRenderer() : impl_(std::make_unique<Impl>()) {
+  // A writer in the state of the manifest's after one Document: inside Root, Batch and
+  // Documents with the Documents start tag closed, so each Document it writes next comes out
+  // byte for byte as the manifest's own writer would write it there.
+  impl_->buffer = xmlBufferCreate();
+  impl_->writer = xmlNewTextWriterMemory(impl_->buffer, 0);
+  xmlTextWriterSetIndent(impl_->writer, 1);
+  xmlTextWriterSetIndentString(impl_->writer, X("  "));
+  xmlTextWriterStartDocument(impl_->writer, "1.0", "UTF-8", nullptr);
+  impl_->Start("Root");
+  impl_->Start("Batch");
+  impl_->Start("Documents");
+  impl_->Document(ExportRecord());
+  xmlTextWriterFlush(impl_->writer);
+}
 
-  if (!record.custodian.empty() || !record.source_path.empty()) {
-    w.Start("Locations");
-    w.Start("Location");
-    if (!record.custodian.empty()) {
-      w.Element("Custodian", record.custodian);
-    }
-    if (!record.source_path.empty()) {
-      w.Element("LocationURI", record.source_path);
-    }
-    w.End();
-    w.End();
-  }
+EdrmDocumentRenderer::~EdrmDocumentRenderer() {
+  xmlFreeTextWriter(impl_->writer);  // not the buffer: a memory writer leaves that to us
+  xmlBufferFree(impl_->buffer);
+}
 
-  // Same choice as the DAT: the digests of the native in the package when it was written.
-  const NativeDigests& digests =
-      record.native.has_value() ? record.native->digests : record.ingest_digests;
-  const bool conversation =
-      record.kind == ItemKind::kImConversation || record.kind == ItemKind::kMeeting;
-  w.Start("Tags");
-  w.TextTag("#From", record.from);
-  w.TextTag("#To", Join(record.to));
-  w.TextTag("#CC", Join(record.cc));
-  w.TextTag("#BCC", Join(record.bcc));
-  w.TextTag("#Subject", record.subject);
-  w.DateTag("#DateSent", record.sent);
-  w.DateTag("#DateReceived", record.received);
-  w.TextTag("#MessageClass", record.message_class);
-  w.TextTag("#FileName", record.file_name);
-  w.TextTag("#FileExtension", record.file_extension);
-  // Numbers and flags are never "empty": 0 bytes and "no attachments" are facts.
-  w.Tag("#FileSize", "LongInteger", std::to_string(record.file_size));
-  w.TextTag("#Author", record.author);
-  w.Tag("#HasAttachments", "Boolean",
-        record.attachment_count > 0 || !record.attachment_ids.empty() ? "true" : "false");
-  w.Tag("#AttachmentCount", "Integer", std::to_string(record.attachment_count));
-  w.TextTag("#AttachmentNames", Join(record.attachment_names));
-  w.TextTag("#ImportanceFlag", record.importance);
-  w.TextTag("#MessageID", record.message_id);
-  w.TextTag("#SessionId", record.session_id);
-  w.TextTag("#ConversationKind", record.conversation_kind);
-  w.TextTag("#Participants", Join(record.participants));
-  // A conversation or meeting starts with its first message, which is its sent time.
-  if (conversation) {
-    w.DateTag("#SessionStart", record.sent);
-  }
-  w.DateTag("#SessionEnd", record.session_end);
-  if (record.message_count > 0) {
-    w.Tag("#MessageCount", "Integer", std::to_string(record.message_count));
-  }
-  w.TextTag("#Custodian", record.custodian);
-  w.TextTag("#AllCustodians", Join(record.all_custodians));
-  w.TextTag("#SourcePath", record.source_path);
-  w.TextTag("#Language", record.language);
-  w.TextTag("#IndexState", record.index_state);
-  w.TextTag("#IndexReason", record.state_reason);
-  w.TextTag("#SHA1", digests.sha1);
-  w.TextTag("#SHA256", digests.sha256);
-  w.End();  // Tags
-
-  w.End();  // Document
+std::string EdrmDocumentRenderer::Render(const ExportRecord& record) {
+  xmlBufferEmpty(impl_->buffer);
+  impl_->Document(record);
+  xmlTextWriterFlush(impl_->writer);
+  return std::string(reinterpret_cast<const char*>(xmlBufferContent(impl_->buffer)),
+                     static_cast<size_t>(xmlBufferLength(impl_->buffer)));
 }
 
 void EdrmManifestWriter::Finish(const std::vector<EdrmRelationship>& relationships) {

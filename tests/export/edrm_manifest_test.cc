@@ -298,5 +298,39 @@ TEST(EdrmManifestTest, AnEmptyProductionHasEmptyDocumentsAndRelationships) {
   EXPECT_EQ(manifest.All("/Root/Batch/Relationships").size(), 1u);
 }
 
+// The exporter renders Documents on its read-ahead threads; the manifest must not change by a
+// byte, whether rendered or written, first or later, or both mixed.
+TEST(EdrmManifestTest, RenderedDocumentsGiveTheSameBytesAsWrittenOnes) {
+  const std::vector<ExportRecord> records = {ParentRecord(), AttachmentRecord(), ParentRecord(),
+                                             AttachmentRecord()};
+  const std::vector<EdrmRelationship> relationships = {{"DKT0000001", "DKT0000002"}};
+  for (size_t count = 0; count <= records.size(); ++count) {
+    std::ostringstream written;
+    {
+      EdrmManifestWriter writer(written, {.description = "Docket export"});
+      for (size_t i = 0; i < count; ++i) {
+        writer.AddDocument(records[i]);
+      }
+      writer.Finish(relationships);
+    }
+    for (const bool mixed : {false, true}) {
+      std::ostringstream rendered;
+      {
+        EdrmDocumentRenderer renderer;
+        EdrmManifestWriter writer(rendered, {.description = "Docket export"});
+        for (size_t i = 0; i < count; ++i) {
+          if (mixed && i % 2 == 1) {
+            writer.AddDocument(records[i]);
+          } else {
+            writer.AddRenderedDocument(renderer.Render(records[i]));
+          }
+        }
+        writer.Finish(relationships);
+      }
+      EXPECT_EQ(rendered.str(), written.str()) << count << " documents, mixed " << mixed;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace docket
