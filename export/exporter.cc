@@ -13,6 +13,12 @@
  *    failed or killed export never leaves a half package under the final name.
  *  - Reproducible: the plan is deterministic, zip entries carry the item's own date (not the
  *    clock), and only Export Summary.csv and the reports' entry dates record when it ran.
+ *
+ *  Threads (a 2-core machine is the target): two threads prepare documents ahead of the writer
+ *  (DocumentPipeline: store reads, digests, the DAT line, the manifest's Document element, the
+ *  CSV rows), a family at a time; the writer takes them in plan order and only appends bytes
+ *  to the zip and the staging files. What a document becomes depends only on the plan and the
+ *  store, so the package does not depend on the threads.
  */
 #include "export/exporter.h"
 

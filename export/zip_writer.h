@@ -20,7 +20,7 @@ enum class ZipEntryDigests { kAll, kSha256 };
 
 struct ZipEntryOptions {
   // Deflate the entry. Natives are stored as they are (most are already compressed, and
-  // storing keeps the export at disk speed); text and load files are deflated. Default: false
+  // storing keeps the export at disk speed); the exporter stores every entry. Default: false
   bool compress = false;
   // The entry's modification time. Exports set it from the item (its sent time) or a fixed
   // date, never from the clock, so the same export gives the same zip. Default: 0 (1980-01-01)
