@@ -301,8 +301,21 @@ TEST(EdrmManifestTest, AnEmptyProductionHasEmptyDocumentsAndRelationships) {
 // The exporter renders Documents on its read-ahead threads; the manifest must not change by a
 // byte, whether rendered or written, first or later, or both mixed.
 TEST(EdrmManifestTest, RenderedDocumentsGiveTheSameBytesAsWrittenOnes) {
-  const std::vector<ExportRecord> records = {ParentRecord(), AttachmentRecord(), ParentRecord(),
-                                             AttachmentRecord()};
+  // Every character the escaping treats specially, in attributes and in text.
+  ExportRecord odd = ParentRecord();
+  odd.doc_id = "DKT0000003";
+  odd.custodian = "Tab\tCR\rLF\nCRLF\r\n & <b> \"q\" 'a' \x7F 王 🚀 ]]>";
+  odd.source_path = odd.custodian + " \xC3";
+  odd.subject = odd.custodian + " \x01\xED\xA0\x80 é";
+  odd.to = {"a&b@x.com", "\"Quote\" <q@x.com>"};
+  odd.native.reset();
+  ExportRecord bare = AttachmentRecord();
+  bare.doc_id = "DKT0000004";
+  bare.custodian.clear();
+  bare.source_path.clear();
+  bare.text.reset();
+  const std::vector<ExportRecord> records = {ParentRecord(), AttachmentRecord(), odd, bare,
+                                             ParentRecord()};
   const std::vector<EdrmRelationship> relationships = {{"DKT0000001", "DKT0000002"}};
   for (size_t count = 0; count <= records.size(); ++count) {
     std::ostringstream written;
