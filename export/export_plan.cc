@@ -16,6 +16,7 @@
 #include "export/export_plan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
@@ -138,6 +139,7 @@ class Planner {
       }
     }
     plan.items = std::move(cache_);
+    plan.texts = std::move(texts_);
     return plan;
   }
 
@@ -170,19 +172,39 @@ class Planner {
       DOCKET_RETURN_IF_ERROR(failures[t]);
       for (Item& item : loaded[t]) {
         const ItemId id = item.id;
+        TakeText(item);
         cache_.emplace(id, std::move(item));
       }
     }
     return Status::OK();
   }
 
-  // The text is not needed to plan; dropping it (and the conversation lines) keeps a large
-  // plan small. The exporter reads the text when it writes it.
-  static void StripForPlan(Item& item) {
-    item.text.clear();
-    item.text.shrink_to_fit();
+  // The conversation lines are not needed to plan and can be many: dropped. The text came with
+  // the item (DocStore::GetItem); reading a short text again when its document is written was
+  // a twentieth of a small-document export (a store read each), so short texts are kept for the
+  // exporter (ExportPlan::texts) while kTextBudget lasts; long ones, and any after that, are
+  // dropped, so a large plan stays small (long texts cost their bytes either way). Thread-safe.
+  void StripForPlan(Item& item) const {
     item.messages.clear();
     item.messages.shrink_to_fit();
+    const size_t size = item.text.size();
+    bool keep = size <= kKeptTextMax;
+    if (keep && text_bytes_.fetch_add(size) + size > kTextBudget) {
+      text_bytes_.fetch_sub(size);
+      keep = false;
+    }
+    if (!keep) {
+      item.text.clear();
+      item.text.shrink_to_fit();
+    }
+  }
+
+  // Moves a kept text out of the cached item into the plan's texts. Not thread-safe.
+  void TakeText(Item& item) {
+    if (!item.text.empty()) {
+      texts_.emplace(item.id, std::move(item.text));
+      item.text = std::string();
+    }
   }
 
   // Items are read once; a plan touches each family member a few times.
@@ -195,6 +217,7 @@ class Planner {
       return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
     }
     StripForPlan(*item);
+    TakeText(*item);
     return &cache_.emplace(id, std::move(*item)).first->second;
   }
 
@@ -243,6 +266,9 @@ class Planner {
     }
     for (size_t t = 0; t < kThreads; ++t) {
       DOCKET_RETURN_IF_ERROR(failures[t]);
+      for (auto& [id, item] : loaded[t]) {
+        TakeText(item);
+      }
       cache_.merge(loaded[t]);
     }
     return units;
@@ -329,6 +355,11 @@ class Planner {
 
   const ExportOptions& options_;
   const DocStore& store_;
+  // Texts kept for the exporter, and their bytes (counted on the reading threads).
+  static constexpr size_t kTextBudget = 64u << 20;
+  static constexpr size_t kKeptTextMax = 64u << 10;
+  std::unordered_map<ItemId, std::string> texts_;
+  mutable std::atomic<size_t> text_bytes_{0};
   std::unordered_map<ItemId, Item> cache_;
   std::unordered_set<ItemId> responsive_;
 };

@@ -625,6 +625,9 @@ class Exporter {
         family.read_ahead.erase(it);
         return read;
       }
+      if (auto kept = plan_.texts.find(item.id); kept != plan_.texts.end()) {
+        return kept->second;  // what ProductionText would read (kept texts are not empty)
+      }
       return ProductionText(item);
     }();
     if (text.ok() && !plan_.documents[ordinal].attachment_ids.empty()) {
@@ -653,7 +656,9 @@ class Exporter {
       if (part.kind != ItemKind::kAttachment) {
         continue;
       }
-      Result<std::string> text = store_->GetItemText(part.id);
+      auto kept = plan_.texts.find(part.id);
+      Result<std::string> text = kept != plan_.texts.end() ? Result<std::string>(kept->second)
+                                                           : store_->GetItemText(part.id);
       if (text.ok() && !text->empty()) {
         folded += "\n\n" + part.file_name + "\n" + *text;
         // The attachment comes next as a document of its own: its text is read once.
