@@ -29,7 +29,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -215,11 +214,13 @@ struct PreparedDocument {
 // the very document the writer needs next (so the two can never wait for each other).
 class DocumentPipeline {
  public:
-  // Prepares plan.documents[ordinal]; `family` is the thread's state for the current family.
+  // What a thread carries from one document of a family to the next.
   struct FamilyState {
     std::unordered_map<ItemId, std::string> read_ahead;  // attachment texts read for a fold
     UtcMillis family_date = 0;
   };
+  // Prepares plan.documents[ordinal]; called on the pipeline's threads, in plan order within
+  // a family.
   using Prepare = std::function<PreparedDocument(size_t ordinal, FamilyState& family,
                                                  EdrmDocumentRenderer& renderer)>;
 
