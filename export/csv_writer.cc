@@ -58,14 +58,18 @@ CsvWriter::CsvWriter(std::ostream& out, bool byte_order_mark) : out_(out) {
   }
 }
 
-void CsvWriter::WriteRow(const std::vector<std::string>& fields) {
+std::string CsvReportRow(const std::vector<std::string>& fields) {
+  std::string row;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) {
-      out_ << ',';
+      row += ',';
     }
-    out_ << CsvReportField(fields[i]);
+    row += CsvReportField(fields[i]);
   }
-  out_ << "\r\n";
+  row += "\r\n";
+  return row;
 }
+
+void CsvWriter::WriteRow(const std::vector<std::string>& fields) { out_ << CsvReportRow(fields); }
 
 }  // namespace docket

@@ -31,4 +31,8 @@ class CsvWriter {
 /// logs, and two definitions of one name in namespace docket would not link.
 std::string CsvReportField(std::string_view value);
 
+/// The row CsvWriter::WriteRow writes, CRLF included (the exporter renders rows off the
+/// writing thread).
+std::string CsvReportRow(const std::vector<std::string>& fields);
+
 }  // namespace docket

@@ -7,6 +7,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,23 @@ struct EdrmManifestHeader {
 struct EdrmRelationship {
   std::string parent_doc_id;
   std::string child_doc_id;
+};
+
+/// Renders Document elements exactly as EdrmManifestWriter::AddDocument writes them, so the
+/// exporter can render on its read-ahead threads and the writing thread only appends bytes.
+/// One renderer per thread.
+class EdrmDocumentRenderer {
+ public:
+  EdrmDocumentRenderer();
+  ~EdrmDocumentRenderer();
+  EdrmDocumentRenderer(const EdrmDocumentRenderer&) = delete;
+  EdrmDocumentRenderer& operator=(const EdrmDocumentRenderer&) = delete;
+
+  std::string Render(const ExportRecord& record);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 class EdrmManifestWriter {
@@ -43,6 +61,8 @@ class EdrmManifestWriter {
   /// #SHA256; a tag with an empty value is left out). Text is escaped for XML, and characters
   /// XML 1.0 forbids (control characters) are replaced by U+FFFD.
   void AddDocument(const ExportRecord& record);
+  /// The same Document, rendered by an EdrmDocumentRenderer (on any thread).
+  void AddRenderedDocument(std::string_view rendered);
   /// Closes Documents, writes Relationships, closes Batch and Root.
   void Finish(const std::vector<EdrmRelationship>& relationships);
 

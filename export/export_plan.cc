@@ -16,6 +16,7 @@
 #include "export/export_plan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
@@ -81,11 +82,19 @@ class Planner {
       roots[root].insert(id);
     }
 
+    std::vector<ItemId> root_ids;
+    root_ids.reserve(roots.size());
+    for (const auto& [root, members] : roots) {
+      root_ids.push_back(root);
+    }
+    DOCKET_ASSIGN_OR_RETURN(std::vector<Unit> units, BuildUnits(root_ids));
+
     // Content already produced: sha256 (+ custodian) -> the DocID standing for it.
     std::unordered_map<std::string, std::string> produced;
     uint64_t next_number = options_.bates_start;
-    for (const auto& [root, members] : roots) {
-      DOCKET_ASSIGN_OR_RETURN(Unit unit, BuildUnit(root));
+    for (size_t r = 0; r < root_ids.size(); ++r) {
+      const ItemId root = root_ids[r];
+      const Unit& unit = units[r];
       for (const Copy& copy : unit.copies) {
         std::string key = unit.sha256.empty() ? "item:" + std::to_string(root) : unit.sha256;
         if (options_.dedupe == ExportDedupe::kCustodian) {
@@ -130,6 +139,7 @@ class Planner {
       }
     }
     plan.items = std::move(cache_);
+    plan.texts = std::move(texts_);
     return plan;
   }
 
@@ -162,19 +172,39 @@ class Planner {
       DOCKET_RETURN_IF_ERROR(failures[t]);
       for (Item& item : loaded[t]) {
         const ItemId id = item.id;
+        TakeText(item);
         cache_.emplace(id, std::move(item));
       }
     }
     return Status::OK();
   }
 
-  // The text is not needed to plan; dropping it (and the conversation lines) keeps a large
-  // plan small. The exporter reads the text when it writes it.
-  static void StripForPlan(Item& item) {
-    item.text.clear();
-    item.text.shrink_to_fit();
+  // The conversation lines are not needed to plan and can be many: dropped. The text came with
+  // the item (DocStore::GetItem); reading a short text again when its document is written was
+  // a twentieth of a small-document export (a store read each), so short texts are kept for the
+  // exporter (ExportPlan::texts) while kTextBudget lasts; long ones, and any after that, are
+  // dropped, so a large plan stays small (long texts cost their bytes either way). Thread-safe.
+  void StripForPlan(Item& item) const {
     item.messages.clear();
     item.messages.shrink_to_fit();
+    const size_t size = item.text.size();
+    bool keep = size <= kKeptTextMax;
+    if (keep && text_bytes_.fetch_add(size) + size > kTextBudget) {
+      text_bytes_.fetch_sub(size);
+      keep = false;
+    }
+    if (!keep) {
+      item.text.clear();
+      item.text.shrink_to_fit();
+    }
+  }
+
+  // Moves a kept text out of the cached item into the plan's texts. Not thread-safe.
+  void TakeText(Item& item) {
+    if (!item.text.empty()) {
+      texts_.emplace(item.id, std::move(item.text));
+      item.text = std::string();
+    }
   }
 
   // Items are read once; a plan touches each family member a few times.
@@ -187,6 +217,7 @@ class Planner {
       return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
     }
     StripForPlan(*item);
+    TakeText(*item);
     return &cache_.emplace(id, std::move(*item)).first->second;
   }
 
@@ -207,15 +238,52 @@ class Planner {
     return chain.back()->id;
   }
 
-  Result<Unit> BuildUnit(ItemId root) {
+  // The units of `roots` (every one in the cache), in the same order. Their store reads (the
+  // children index, content holders, locations: three lookups a family) were the single-
+  // threaded half of planning, so two threads share them; the cache is only read meanwhile,
+  // and items a thread had to read (children of stores without kinds in the children index)
+  // join it afterwards. Each unit depends only on the store, so the plan is the same.
+  Result<std::vector<Unit>> BuildUnits(const std::vector<ItemId>& roots) {
+    constexpr size_t kThreads = 2;
+    std::vector<Unit> units(roots.size());
+    std::vector<std::unordered_map<ItemId, Item>> loaded(kThreads);
+    std::vector<Status> failures(kThreads);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (size_t i = t; i < roots.size(); i += kThreads) {
+          Result<Unit> unit = BuildUnit(roots[i], loaded[t]);
+          if (!unit.ok()) {
+            failures[t] = unit.status();
+            return;
+          }
+          units[i] = std::move(*unit);
+        }
+      });
+    }
+    for (std::thread& thread : threads) {
+      thread.join();
+    }
+    for (size_t t = 0; t < kThreads; ++t) {
+      DOCKET_RETURN_IF_ERROR(failures[t]);
+      for (auto& [id, item] : loaded[t]) {
+        TakeText(item);
+      }
+      cache_.merge(loaded[t]);
+    }
+    return units;
+  }
+
+  // Runs on BuildUnits' threads: reads cache_ but never writes it (`loaded` is the thread's).
+  Result<Unit> BuildUnit(ItemId root, std::unordered_map<ItemId, Item>& loaded) const {
     Unit unit;
     unit.root = root;
-    DOCKET_ASSIGN_OR_RETURN(const Item* head, Load(root));
+    const Item* head = &cache_.at(root);
     unit.sha256 = head->sha256;
     // A container is a document only when it is itself selected (an archive that could not be
     // read): its members are families of their own, never its attachments.
     if (options_.families == ExportFamilies::kInclude && head->kind != ItemKind::kContainer) {
-      DOCKET_RETURN_IF_ERROR(AddDescendants(root, unit));
+      DOCKET_RETURN_IF_ERROR(AddDescendants(root, unit, loaded));
     } else {
       unit.members.push_back(root);
     }
@@ -238,22 +306,40 @@ class Planner {
     return unit;
   }
 
-  Status AddDescendants(ItemId id, Unit& unit) {
+  // The item from the cache or `loaded`, else read from the store into `loaded`.
+  Result<const Item*> ReadForUnit(ItemId id, std::unordered_map<ItemId, Item>& loaded) const {
+    if (auto cached = cache_.find(id); cached != cache_.end()) {
+      return &cached->second;
+    }
+    if (auto read = loaded.find(id); read != loaded.end()) {
+      return &read->second;
+    }
+    Result<Item> item = store_.GetItem(id);
+    if (!item.ok()) {
+      return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
+    }
+    StripForPlan(*item);
+    return &loaded.emplace(id, std::move(*item)).first->second;
+  }
+
+  Status AddDescendants(ItemId id, Unit& unit, std::unordered_map<ItemId, Item>& loaded) const {
     unit.members.push_back(id);
     DOCKET_ASSIGN_OR_RETURN(std::vector<ChildEntry> children, store_.GetChildEntries(id));
     for (const ChildEntry& child : children) {
       // A line of the conversation is held by the conversation's native. Conversations have
       // thousands of lines, so their kind is read from the children index, not the items.
-      std::optional<ItemKind> kind = child.kind;
-      if (!kind.has_value()) {
-        DOCKET_ASSIGN_OR_RETURN(const Item* item, Load(child.id));
-        kind = item->kind;
+      if (child.kind == ItemKind::kImMessage) {
+        continue;
       }
-      if (*kind == ItemKind::kImMessage) {
+      // Every other child is a document: its item is read here, on this thread, so the
+      // numbering after BuildUnits finds it cached (and so is the kind of a child that stores
+      // written before the children index held kinds do not record).
+      DOCKET_ASSIGN_OR_RETURN(const Item* item, ReadForUnit(child.id, loaded));
+      if (item->kind == ItemKind::kImMessage) {
         continue;
       }
       unit.parent_of[child.id] = id;
-      DOCKET_RETURN_IF_ERROR(AddDescendants(child.id, unit));
+      DOCKET_RETURN_IF_ERROR(AddDescendants(child.id, unit, loaded));
     }
     return Status::OK();
   }
@@ -269,6 +355,11 @@ class Planner {
 
   const ExportOptions& options_;
   const DocStore& store_;
+  // Texts kept for the exporter, and their bytes (counted on the reading threads).
+  static constexpr size_t kTextBudget = 64u << 20;
+  static constexpr size_t kKeptTextMax = 64u << 10;
+  std::unordered_map<ItemId, std::string> texts_;
+  mutable std::atomic<size_t> text_bytes_{0};
   std::unordered_map<ItemId, Item> cache_;
   std::unordered_set<ItemId> responsive_;
 };

@@ -48,8 +48,11 @@ struct ExportPlan {
   uint64_t matched = 0;    // items the query matched (before families and dedupe)
   uint64_t unindexed = 0;  // items added because they are not fully indexed
   // Every item the plan read, the documents' included, without their text and conversation
-  // lines (DocStore::GetItemText reads the text when it is written).
+  // lines.
   std::unordered_map<ItemId, Item> items;
+  // The short texts of those items (DocStore::GetItem returns them with the item), as many as
+  // a fixed budget holds (64 MiB); the exporter reads the others with DocStore::GetItemText.
+  std::unordered_map<ItemId, std::string> texts;
 };
 
 /// `matched`: the items the query matched; `unindexed`: the items not fully indexed (used

@@ -13,16 +13,22 @@
  *    failed or killed export never leaves a half package under the final name.
  *  - Reproducible: the plan is deterministic, zip entries carry the item's own date (not the
  *    clock), and only Export Summary.csv and the reports' entry dates record when it ran.
+ *
+ *  Threads (a 2-core machine is the target): two threads prepare documents ahead of the writer
+ *  (DocumentPipeline: store reads, digests, the DAT line, the manifest's Document element, the
+ *  CSV rows), a family at a time; the writer takes them in plan order and only appends bytes
+ *  to the zip and the staging files. What a document becomes depends only on the plan and the
+ *  store, so the package does not depend on the threads.
  */
 #include "export/exporter.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -164,131 +170,149 @@ class Staging {
   std::map<std::string, std::unique_ptr<std::ofstream>> files_;
 };
 
-// Reads the natives and texts of the documents ahead of the writer, on a thread of its own:
-// store reads were a quarter of an export, and the writer (zip, hashes, load files) keeps the
-// other core busy. At most kDepth documents wait, so memory stays bounded by a few natives.
-class DocumentPrefetcher {
- public:
-  struct Fetched {
-    std::optional<Result<std::string>> native;  // nullopt: the item has no native
-    NativeDigests native_digests;  // of exactly the bytes in `native`, hashed on this thread
-    std::optional<Result<std::string>> text;
-  };
-  using TextReader = std::function<Result<std::string>(const Item&)>;
-
-  DocumentPrefetcher(const ExportPlan& plan, const DocStore& store, TextReader read_text)
-      : plan_(plan), store_(store), read_text_(std::move(read_text)), thread_([this] { Run(); }) {}
-
-  ~DocumentPrefetcher() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    space_.notify_all();
-    thread_.join();
-  }
-
-  /// The next document's bytes, in plan order.
-  Fetched Next() {
-    std::unique_lock<std::mutex> lock(mu_);
-    ready_.wait(lock, [this] { return !queue_.empty(); });
-    Fetched fetched = std::move(queue_.front());
-    queue_.pop_front();
-    lock.unlock();
-    space_.notify_one();
-    return fetched;
-  }
-
- private:
-  static constexpr size_t kDepth = 64;
-
-  // What ingest appended to a parent's text from the attachments below it (FoldChildText in
-  // indexer/family_builder.cc: "\n\n" + file name + "\n" + text for each attachment, depth
-  // first), so that a search for a word in an attachment finds its message. When those
-  // attachments are documents of this export, the parent's text file keeps only its own text,
-  // as review platforms expect; a stored text that does not end exactly with this is not cut.
-  std::string FoldedAttachmentText(size_t parent) {
-    const std::vector<PlannedDocument>& documents = plan_.documents;
-    std::unordered_set<std::string> subtree = {documents[parent].doc_id};
-    std::string folded;
-    for (size_t j = parent + 1;
-         j < documents.size() && subtree.count(documents[j].parent_doc_id) > 0; ++j) {
-      subtree.insert(documents[j].doc_id);
-      const Item& part = plan_.items.at(documents[j].item_id);
-      if (part.kind != ItemKind::kAttachment) {
-        continue;
-      }
-      Result<std::string> text = store_.GetItemText(part.id);
-      if (text.ok() && !text->empty()) {
-        folded += "\n\n" + part.file_name + "\n" + *text;
-        // The attachment comes next as a document of its own: its text is read once.
-        read_ahead_.emplace(part.id, std::move(*text));
-      }
-    }
-    return folded;
-  }
-
-  // The document's text, from the attachment texts FoldedAttachmentText already read when it can.
-  Result<std::string> TextOf(const Item& item) {
-    if (auto it = read_ahead_.find(item.id); it != read_ahead_.end() && item.message_count == 0) {
-      std::string text = std::move(it->second);
-      read_ahead_.erase(it);
-      return text;
-    }
-    return read_text_(item);
-  }
-
-  void Run() {
-    for (size_t ordinal = 0; ordinal < plan_.documents.size(); ++ordinal) {
-      const PlannedDocument& planned = plan_.documents[ordinal];
-      const Item& item = plan_.items.at(planned.item_id);
-      Fetched fetched;
-      if (!item.sha256.empty()) {
-        fetched.native = store_.GetNative(item.sha256);
-        if (fetched.native->ok()) {
-          // The buffer hashed here is the buffer the writer puts into the zip, so these are the
-          // digests of the produced bytes; hashing here keeps them off the writer's core.
-          fetched.native_digests = ComputeDigests(**fetched.native);
-        }
-      }
-      fetched.text = TextOf(item);
-      if (!planned.attachment_ids.empty() && fetched.text->ok()) {
-        std::string& text = **fetched.text;
-        const std::string folded = FoldedAttachmentText(ordinal);
-        if (!folded.empty() && text.size() >= folded.size() &&
-            text.compare(text.size() - folded.size(), folded.size(), folded) == 0) {
-          text.resize(text.size() - folded.size());
-        }
-      }
-      std::unique_lock<std::mutex> lock(mu_);
-      space_.wait(lock, [this] { return stop_ || queue_.size() < kDepth; });
-      if (stop_) {
-        return;
-      }
-      queue_.push_back(std::move(fetched));
-      lock.unlock();
-      ready_.notify_one();
-    }
-  }
-
-  const ExportPlan& plan_;
-  const DocStore& store_;
-  TextReader read_text_;
-  std::unordered_map<ItemId, std::string> read_ahead_;  // attachment texts read for a fold
-  std::mutex mu_;
-  std::condition_variable ready_;
-  std::condition_variable space_;
-  std::deque<Fetched> queue_;
-  bool stop_ = false;
-  std::thread thread_;  // last: starts once everything it uses exists
-};
-
 struct Problem {
   std::string level;  // "Error" or "Warning"
   std::string doc_id;
   ItemId item_id = kNoItem;
   std::string source_path;
   std::string message;
+};
+
+// One document as the read-ahead threads hand it to the writer: the bytes of its entries, its
+// line of every load file and report already rendered, and what the writer counts. Everything
+// per document that is not appending to the zip or the staging files happens on those threads
+// (store reads, zstd, digests, XML/DAT/CSV rendering), so the writer's core is left with the
+// zip's CRC and the writes.
+struct PreparedDocument {
+  Status failure;                     // the text could not be read: the export fails here
+  std::optional<std::string> native;  // the bytes of record.native, when it is written
+  std::string text;                   // the bytes of record.text, when it is written
+  std::optional<PackageFile> native_file;
+  std::optional<PackageFile> text_file;
+  UtcMillis entry_date = 0;
+  std::vector<Problem> problems;
+  bool missing_ingest_digests = false;  // only the SHA-256 recorded at ingest could be checked
+  bool unindexed = false;
+  bool family_parent = false;
+  std::string dat_line;
+  std::string manifest_document;
+  std::string results_row;
+  std::string unindexed_row;  // when unindexed
+
+  size_t bytes() const {
+    return (native ? native->size() : 0) + text.size() + dat_line.size() +
+           manifest_document.size() + results_row.size() + unindexed_row.size();
+  }
+};
+
+// Prepares the documents on two threads ahead of the writer, which takes them in plan order.
+// A thread takes a whole family at a time: a parent's text is cut using its attachments'
+// texts, which it reads once and keeps for the attachments' own text files. What is prepared
+// depends only on the plan and the store, never on which thread did it or when, so the
+// package is the same as a single-threaded export's. Memory is bounded by a byte budget: a
+// thread waits while the documents prepared but not yet written exceed it, unless it holds
+// the very document the writer needs next (so the two can never wait for each other).
+class DocumentPipeline {
+ public:
+  // What a thread carries from one document of a family to the next.
+  struct FamilyState {
+    std::unordered_map<ItemId, std::string> read_ahead;  // attachment texts read for a fold
+    UtcMillis family_date = 0;
+  };
+  // Prepares plan.documents[ordinal]; called on the pipeline's threads, in plan order within
+  // a family.
+  using Prepare = std::function<PreparedDocument(size_t ordinal, FamilyState& family,
+                                                 EdrmDocumentRenderer& renderer)>;
+
+  DocumentPipeline(const ExportPlan& plan, Prepare prepare) : prepare_(std::move(prepare)) {
+    const std::vector<PlannedDocument>& documents = plan.documents;
+    for (size_t i = 0; i < documents.size(); ++i) {
+      if (i == 0 || documents[i].begin_attach != documents[i - 1].begin_attach) {
+        family_starts_.push_back(i);
+      }
+    }
+    family_starts_.push_back(documents.size());
+    for (size_t t = 0; t < kThreads; ++t) {
+      threads_.emplace_back([this] { Run(); });
+    }
+  }
+
+  ~DocumentPipeline() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    space_.notify_all();
+    for (std::thread& thread : threads_) {
+      thread.join();
+    }
+  }
+
+  /// The next document, in plan order.
+  PreparedDocument Next() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [this] { return prepared_.count(next_) > 0; });
+    auto it = prepared_.find(next_);
+    PreparedDocument document = std::move(it->second);
+    prepared_.erase(it);
+    ++next_;
+    bytes_ -= document.bytes();
+    lock.unlock();
+    space_.notify_all();
+    return document;
+  }
+
+ private:
+  // Two cores: the writer and these threads share them; two preparing threads keep both busy
+  // when the writer waits on the disk.
+  static constexpr size_t kThreads = 2;
+  // Natives, texts and rendered lines waiting for the writer: a few large natives at most.
+  static constexpr size_t kByteBudget = 64u << 20;
+  // And a bound in documents, for many tiny ones.
+  static constexpr size_t kMaxAhead = 1024;
+
+  void Run() {
+    EdrmDocumentRenderer renderer;
+    while (true) {
+      const size_t family = next_family_.fetch_add(1);
+      if (family + 1 >= family_starts_.size()) {
+        return;
+      }
+      FamilyState state;
+      for (size_t ordinal = family_starts_[family]; ordinal < family_starts_[family + 1];
+           ++ordinal) {
+        {
+          std::unique_lock<std::mutex> lock(mu_);
+          space_.wait(lock, [&] {
+            return stop_ || ordinal == next_ ||
+                   (bytes_ < kByteBudget && ordinal < next_ + kMaxAhead);
+          });
+          if (stop_) {
+            return;
+          }
+        }
+        PreparedDocument document = prepare_(ordinal, state, renderer);
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          bytes_ += document.bytes();
+          prepared_.emplace(ordinal, std::move(document));
+        }
+        ready_.notify_one();
+      }
+    }
+  }
+
+  Prepare prepare_;
+  std::vector<size_t> family_starts_;  // first ordinal of each family, then documents.size()
+  std::atomic<size_t> next_family_{0};
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::condition_variable space_;
+  std::unordered_map<size_t, PreparedDocument> prepared_;
+  size_t next_ = 0;   // the ordinal the writer takes next
+  size_t bytes_ = 0;  // of prepared_
+  bool stop_ = false;
+  std::vector<std::thread> threads_;  // last: they start once everything they use exists
 };
 
 class Exporter {
@@ -311,12 +335,19 @@ class Exporter {
     result_.started_at = ClockNow();
     DOCKET_RETURN_IF_ERROR(ValidateExportOptions(options_));
     Report("selecting");
-    DOCKET_ASSIGN_OR_RETURN(std::vector<ItemId> matched, Matches());
     const IndexLayout layout(options_.index_dir);
     DocStoreOptions store_options;
     store_options.create_if_missing = false;
     store_options.read_only = true;
-    Result<std::unique_ptr<DocStore>> store = DocStore::Open(layout.store(), store_options);
+    // The store opens while the query runs: a read-only open replays the write-ahead log, and
+    // the searcher does the same for its own store, each on one core (a tenth of exporting a
+    // freshly ingested index).
+    std::optional<Result<std::unique_ptr<DocStore>>> opened;
+    std::thread opener([&] { opened.emplace(DocStore::Open(layout.store(), store_options)); });
+    Result<std::vector<ItemId>> matches = Matches();
+    opener.join();
+    DOCKET_ASSIGN_OR_RETURN(std::vector<ItemId> matched, std::move(matches));
+    Result<std::unique_ptr<DocStore>> store = std::move(*opened);
     if (!store.ok()) {
       return store.error().WithContext("opening the store of " + options_.index_dir.string());
     }
@@ -402,12 +433,6 @@ class Exporter {
     return Status::OK();
   }
 
-  void AddProblem(std::string level, const ExportRecord& record, std::string message) {
-    (level == "Error" ? result_.counts.errors : result_.counts.warnings)++;
-    problems_.push_back(
-        {std::move(level), record.doc_id, record.item_id, record.source_path, std::move(message)});
-  }
-
   Status WriteDocuments() {
     DOCKET_ASSIGN_OR_RETURN(std::ofstream * dat_file, staging_.Open("loadfile.dat"));
     DOCKET_ASSIGN_OR_RETURN(std::ofstream * xml_file, staging_.Open("manifest.xml"));
@@ -430,102 +455,51 @@ class Exporter {
 
     std::vector<EdrmRelationship> relationships;
     uint64_t missing_ingest_digests = 0;
-    UtcMillis family_date = 0;
-    DocumentPrefetcher prefetcher(plan_, *store_,
-                                  [this](const Item& item) { return ProductionText(item); });
+    DocumentPipeline pipeline(plan_, [this](size_t ordinal, DocumentPipeline::FamilyState& family,
+                                            EdrmDocumentRenderer& renderer) {
+      return Prepare(ordinal, family, renderer);
+    });
     for (size_t ordinal = 0; ordinal < plan_.documents.size(); ++ordinal) {
       DOCKET_RETURN_IF_ERROR(CheckCancelled());
-      DocumentPrefetcher::Fetched fetched = prefetcher.Next();
+      PreparedDocument document = pipeline.Next();
+      DOCKET_RETURN_IF_ERROR(document.failure);
       const PlannedDocument& planned = plan_.documents[ordinal];
-      const Item& item = plan_.items.at(planned.item_id);
-      ExportRecord record = MakeRecord(planned, item);
       if (!planned.parent_doc_id.empty()) {
         relationships.push_back({planned.parent_doc_id, planned.doc_id});
       }
-      const std::string folder = Folder(ordinal);
-      // Attachments have no date of their own: their entries carry the family parent's.
-      if (planned.doc_id == planned.begin_attach) {
-        family_date = item.sent;
+      ZipEntryOptions entry;
+      entry.modified = document.entry_date;
+      entry.hash = false;  // hashed where the document was prepared, from these very buffers
+      if (document.native_file.has_value()) {
+        DOCKET_RETURN_IF_ERROR(
+            zip_->AddEntry(document.native_file->path, *document.native, entry).status());
+        written_files_.push_back(std::move(*document.native_file));
+        ++result_.counts.natives;
+        result_.counts.native_bytes += document.native->size();
+        missing_ingest_digests += document.missing_ingest_digests ? 1 : 0;
       }
-      const UtcMillis entry_date = item.sent != 0 ? item.sent : family_date;
-      if (item.sha256.empty()) {
-        AddProblem("Error", record, "no native was stored for this item at ingest");
-      } else {
-        Result<std::string>& native = *fetched.native;
-        if (!native.ok()) {
-          AddProblem("Error", record,
-                     "the native is missing from the store: " + native.error().ToString());
-        } else {
-          PackageFile file;
-          file.file_name = planned.doc_id + "." + NativeExtension(item);
-          file.path = "NATIVES/" + folder + "/" + file.file_name;
-          ZipEntryOptions entry;
-          entry.modified = entry_date;
-          entry.hash = false;  // hashed by the prefetcher (above)
-          DOCKET_RETURN_IF_ERROR(zip_->AddEntry(file.path, *native, entry).status());
-          file.digests = std::move(fetched.native_digests);
-          file.size = native->size();
-          if (item.md5.empty() || item.sha1.empty()) {
-            ++missing_ingest_digests;
-          }
-          VerifyDigests(record, file.digests);
-          written_files_.push_back(file);
-          record.native = std::move(file);
-          ++result_.counts.natives;
-          result_.counts.native_bytes += record.native->size;
-        }
-      }
-      DOCKET_ASSIGN_OR_RETURN(const std::string text, std::move(*fetched.text));
-      if (!text.empty()) {
-        PackageFile file;
-        file.file_name = planned.doc_id + ".txt";
-        file.path = "TEXT/" + folder + "/" + file.file_name;
+      if (document.text_file.has_value()) {
         // Stored, not deflated: deflating every text was a third of an export's CPU, and the
-        // review platform reads it uncompressed anyway (the load files are deflated).
-        ZipEntryOptions entry;
-        entry.modified = entry_date;
-        DOCKET_ASSIGN_OR_RETURN(file.digests, zip_->AddEntry(file.path, text, entry));
-        file.size = text.size();
-        written_files_.push_back(file);
-        record.text = std::move(file);
+        // review platform reads it uncompressed anyway.
+        DOCKET_RETURN_IF_ERROR(
+            zip_->AddEntry(document.text_file->path, document.text, entry).status());
+        written_files_.push_back(std::move(*document.text_file));
         ++result_.counts.text_files;
       }
-      if (item.state != IndexState::kIndexed) {
-        ++result_.counts.unindexed;
-        unindexed.WriteRow({record.doc_id, std::to_string(item.id), record.index_state,
-                            record.state_reason, record.custodian, record.source_path,
-                            item.file_name, std::to_string(item.size), item.sha256,
-                            record.native ? record.native->path : ""});
+      for (Problem& problem : document.problems) {
+        (problem.level == "Error" ? result_.counts.errors : result_.counts.warnings)++;
+        problems_.push_back(std::move(problem));
       }
-      if (record.doc_id == record.begin_attach) {
+      if (document.unindexed) {
+        ++result_.counts.unindexed;
+        *unindexed_file << document.unindexed_row;
+      }
+      if (document.family_parent) {
         ++result_.counts.families;
       }
-      dat.AddDocument(record);
-      manifest.AddDocument(record);
-      results.WriteRow({record.doc_id,
-                        record.parent_doc_id,
-                        record.begin_attach,
-                        record.end_attach,
-                        record.responsive ? "Yes" : "No",
-                        std::string(ItemKindName(item.kind)),
-                        record.custodian,
-                        Join(record.all_custodians),
-                        record.source_path,
-                        record.subject,
-                        record.from,
-                        Join(record.to),
-                        Join(record.participants),
-                        DateOrEmpty(record.sent),
-                        DateOrEmpty(record.received),
-                        item.file_name,
-                        std::to_string(item.size),
-                        record.message_class,
-                        record.message_id,
-                        record.session_id,
-                        record.index_state,
-                        record.native ? record.native->path : "",
-                        record.text ? record.text->path : "",
-                        item.sha256});
+      *dat_file << document.dat_line;
+      manifest.AddRenderedDocument(document.manifest_document);
+      *results_file << document.results_row;
       ++result_.counts.documents;
       progress_.documents_done = ordinal + 1;
       if (ordinal % 64 == 63) {
@@ -548,6 +522,153 @@ class Exporter {
     return Status::OK();
   }
 
+  // Everything about one document that does not touch the zip or the staging files; runs on
+  // the pipeline's threads, so it reads only the plan, the options and the store.
+  PreparedDocument Prepare(size_t ordinal, DocumentPipeline::FamilyState& family,
+                           EdrmDocumentRenderer& renderer) const {
+    PreparedDocument document;
+    const PlannedDocument& planned = plan_.documents[ordinal];
+    const Item& item = plan_.items.at(planned.item_id);
+    ExportRecord record = MakeRecord(planned, item);
+    auto problem = [&](std::string message) {
+      document.problems.push_back(
+          {"Error", record.doc_id, record.item_id, record.source_path, std::move(message)});
+    };
+    const std::string folder = Folder(ordinal);
+    // Attachments have no date of their own: their entries carry the family parent's.
+    if (planned.doc_id == planned.begin_attach) {
+      family.family_date = item.sent;
+    }
+    document.entry_date = item.sent != 0 ? item.sent : family.family_date;
+    if (item.sha256.empty()) {
+      problem("no native was stored for this item at ingest");
+    } else {
+      Result<std::string> native = store_->GetNative(item.sha256);
+      if (!native.ok()) {
+        problem("the native is missing from the store: " + native.error().ToString());
+      } else {
+        PackageFile file;
+        file.file_name = planned.doc_id + "." + NativeExtension(item);
+        file.path = "NATIVES/" + folder + "/" + file.file_name;
+        // The buffer hashed here is the buffer the writer puts into the zip, so these are the
+        // digests of the produced bytes.
+        file.digests = ComputeDigests(*native);
+        file.size = native->size();
+        document.missing_ingest_digests = item.md5.empty() || item.sha1.empty();
+        for (std::string& message : DigestMismatches(record.ingest_digests, file.digests)) {
+          problem(std::move(message));
+        }
+        document.native = std::move(*native);
+        document.native_file = file;
+        record.native = std::move(file);
+      }
+    }
+    Result<std::string> text = TextOf(ordinal, item, family);
+    if (!text.ok()) {
+      document.failure = text.status();
+      return document;
+    }
+    if (!text->empty()) {
+      PackageFile file;
+      file.file_name = planned.doc_id + ".txt";
+      file.path = "TEXT/" + folder + "/" + file.file_name;
+      file.digests = ComputeDigests(*text);
+      file.size = text->size();
+      document.text = std::move(*text);
+      document.text_file = file;
+      record.text = std::move(file);
+    }
+    if (item.state != IndexState::kIndexed) {
+      document.unindexed = true;
+      document.unindexed_row = CsvReportRow(
+          {record.doc_id, std::to_string(item.id), record.index_state, record.state_reason,
+           record.custodian, record.source_path, item.file_name, std::to_string(item.size),
+           item.sha256, record.native ? record.native->path : ""});
+    }
+    document.family_parent = record.doc_id == record.begin_attach;
+    document.dat_line = LoadFileLine(record);
+    document.manifest_document = renderer.Render(record);
+    document.results_row = CsvReportRow({record.doc_id,
+                                         record.parent_doc_id,
+                                         record.begin_attach,
+                                         record.end_attach,
+                                         record.responsive ? "Yes" : "No",
+                                         std::string(ItemKindName(item.kind)),
+                                         record.custodian,
+                                         Join(record.all_custodians),
+                                         record.source_path,
+                                         record.subject,
+                                         record.from,
+                                         Join(record.to),
+                                         Join(record.participants),
+                                         DateOrEmpty(record.sent),
+                                         DateOrEmpty(record.received),
+                                         item.file_name,
+                                         std::to_string(item.size),
+                                         record.message_class,
+                                         record.message_id,
+                                         record.session_id,
+                                         record.index_state,
+                                         record.native ? record.native->path : "",
+                                         record.text ? record.text->path : "",
+                                         item.sha256});
+    return document;
+  }
+
+  // The document's text file: its extracted text, without the attachment texts ingest folded
+  // into a parent when those attachments are documents of this export.
+  Result<std::string> TextOf(size_t ordinal, const Item& item,
+                             DocumentPipeline::FamilyState& family) const {
+    Result<std::string> text = [&]() -> Result<std::string> {
+      if (auto it = family.read_ahead.find(item.id);
+          it != family.read_ahead.end() && item.message_count == 0) {
+        std::string read = std::move(it->second);
+        family.read_ahead.erase(it);
+        return read;
+      }
+      if (auto kept = plan_.texts.find(item.id); kept != plan_.texts.end()) {
+        return kept->second;  // what ProductionText would read (kept texts are not empty)
+      }
+      return ProductionText(item);
+    }();
+    if (text.ok() && !plan_.documents[ordinal].attachment_ids.empty()) {
+      const std::string folded = FoldedAttachmentText(ordinal, family);
+      if (!folded.empty() && text->size() >= folded.size() &&
+          text->compare(text->size() - folded.size(), folded.size(), folded) == 0) {
+        text->resize(text->size() - folded.size());
+      }
+    }
+    return text;
+  }
+
+  // What ingest appended to a parent's text from the attachments below it (FoldChildText in
+  // indexer/family_builder.cc: "\n\n" + file name + "\n" + text for each attachment, depth
+  // first), so that a search for a word in an attachment finds its message. When those
+  // attachments are documents of this export, the parent's text file keeps only its own text,
+  // as review platforms expect; a stored text that does not end exactly with this is not cut.
+  std::string FoldedAttachmentText(size_t parent, DocumentPipeline::FamilyState& family) const {
+    const std::vector<PlannedDocument>& documents = plan_.documents;
+    std::unordered_set<std::string> subtree = {documents[parent].doc_id};
+    std::string folded;
+    for (size_t j = parent + 1;
+         j < documents.size() && subtree.count(documents[j].parent_doc_id) > 0; ++j) {
+      subtree.insert(documents[j].doc_id);
+      const Item& part = plan_.items.at(documents[j].item_id);
+      if (part.kind != ItemKind::kAttachment) {
+        continue;
+      }
+      auto kept = plan_.texts.find(part.id);
+      Result<std::string> text = kept != plan_.texts.end() ? Result<std::string>(kept->second)
+                                                           : store_->GetItemText(part.id);
+      if (text.ok() && !text->empty()) {
+        folded += "\n\n" + part.file_name + "\n" + *text;
+        // The attachment comes next as a document of its own: its text is read once.
+        family.read_ahead.emplace(part.id, std::move(*text));
+      }
+    }
+    return folded;
+  }
+
   // The extracted text as produced: the item's text, or for a conversation stored only as
   // lines, one line per message.
   Result<std::string> ProductionText(const Item& item) const {
@@ -562,8 +683,9 @@ class Exporter {
     return text;
   }
 
-  void VerifyDigests(const ExportRecord& record, const NativeDigests& written) {
-    const NativeDigests& recorded = record.ingest_digests;
+  static std::vector<std::string> DigestMismatches(const NativeDigests& recorded,
+                                                   const NativeDigests& written) {
+    std::vector<std::string> messages;
     const std::pair<const char*, std::pair<const std::string*, const std::string*>> checks[] = {
         {"SHA-256", {&recorded.sha256, &written.sha256}},
         {"MD5", {&recorded.md5, &written.md5}},
@@ -571,17 +693,17 @@ class Exporter {
     };
     for (const auto& [name, values] : checks) {
       if (!values.first->empty() && *values.first != *values.second) {
-        AddProblem("Error", record,
-                   std::string(name) +
-                       " of the native differs from the one recorded at ingest "
-                       "(recorded " +
-                       *values.first + ", exported bytes " + *values.second +
-                       "): the stored copy changed after collection");
+        messages.push_back(std::string(name) +
+                           " of the native differs from the one recorded at ingest "
+                           "(recorded " +
+                           *values.first + ", exported bytes " + *values.second +
+                           "): the stored copy changed after collection");
       }
     }
+    return messages;
   }
 
-  ExportRecord MakeRecord(const PlannedDocument& planned, const Item& item) {
+  static ExportRecord MakeRecord(const PlannedDocument& planned, const Item& item) {
     ExportRecord record;
     record.doc_id = planned.doc_id;
     record.item_id = item.id;
@@ -669,9 +791,14 @@ class Exporter {
     }
     DOCKET_RETURN_IF_ERROR(staging_.Close("Errors and Warnings.csv"));
 
+    // Stored, not deflated. Deflating them was a seventh of a small-document export, on the
+    // writer's core at the end when nothing else runs beside it (libarchive deflates inside
+    // archive_write_data, so it cannot overlap the documents); the package grows by about the
+    // size of the load files, which review platforms read uncompressed anyway. Only their
+    // SHA-256 is listed (Export Summary.csv), so only that is computed.
     ZipEntryOptions entry;
-    entry.compress = true;
     entry.modified = result_.started_at;
+    entry.digests = ZipEntryDigests::kSha256;
     for (const char* name : {"manifest.xml", "loadfile.dat", "Results.csv", "Unindexed Items.csv",
                              "Duplicates.csv", "Errors and Warnings.csv"}) {
       DOCKET_RETURN_IF_ERROR(CheckCancelled());

@@ -87,7 +87,9 @@ LoadFileWriter::LoadFileWriter(std::ostream& out) : out_(out) {
   out_ << "\r\n";
 }
 
-void LoadFileWriter::AddDocument(const ExportRecord& record) {
+void LoadFileWriter::AddDocument(const ExportRecord& record) { out_ << LoadFileLine(record); }
+
+std::string LoadFileLine(const ExportRecord& record) {
   // The digests of the bytes in the package when the native was written; the ingest digests
   // otherwise, so a document whose native is missing still carries its identity.
   const NativeDigests& digests =
@@ -142,7 +144,7 @@ void LoadFileWriter::AddDocument(const ExportRecord& record) {
     line += kQualifier;
   }
   line += "\r\n";
-  out_ << line;
+  return line;
 }
 
 }  // namespace docket

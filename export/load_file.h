@@ -25,6 +25,10 @@ const std::vector<std::string>& LoadFileColumns();
 /// replaced by '?', the usual convention since the format has no escape.
 std::string LoadFileValue(std::string_view value);
 
+/// The line LoadFileWriter::AddDocument writes for `record`, CRLF included. The exporter
+/// renders lines on its read-ahead threads and appends them in DocID order.
+std::string LoadFileLine(const ExportRecord& record);
+
 class LoadFileWriter {
  public:
   /// Writes the BOM and the header row.

@@ -144,6 +144,43 @@ int64_t EntrySeconds(UtcMillis modified) {
   return std::clamp<int64_t>(seconds, kDosEpochSeconds, kMaxUtSeconds);
 }
 
+// The digests ZipEntryOptions asks for, fed an entry's bytes as they go into libarchive.
+class EntryHasher {
+ public:
+  explicit EntryHasher(const ZipEntryOptions& options) {
+    if (!options.hash) {
+      return;
+    }
+    if (options.digests == ZipEntryDigests::kSha256) {
+      sha256_.emplace();
+    } else {
+      all_.emplace();
+    }
+  }
+  void Update(std::string_view bytes) {
+    if (all_) {
+      all_->Update(bytes);
+    }
+    if (sha256_) {
+      sha256_->Update(bytes);
+    }
+  }
+  NativeDigests Finish() {
+    if (all_) {
+      return all_->Finish();
+    }
+    NativeDigests digests;
+    if (sha256_) {
+      digests.sha256 = sha256_->FinishHex();
+    }
+    return digests;
+  }
+
+ private:
+  std::optional<DigestHasher> all_;
+  std::optional<Sha256Hasher> sha256_;
+};
+
 }  // namespace
 
 struct ZipWriter::Impl {
@@ -207,16 +244,13 @@ struct ZipWriter::Impl {
     return Status::OK();
   }
 
-  // `hasher` may be null (ZipEntryOptions::hash off).
-  Status WriteData(std::string_view bytes, DigestHasher* hasher, std::string_view name) {
+  Status WriteData(std::string_view bytes, EntryHasher& hasher, std::string_view name) {
     while (!bytes.empty()) {
       const la_ssize_t n = archive_write_data(archive, bytes.data(), bytes.size());
       if (n <= 0) {
         return ArchiveError("writing " + std::string(name) + " into the zip");
       }
-      if (hasher != nullptr) {
-        hasher->Update(bytes.substr(0, static_cast<size_t>(n)));
-      }
+      hasher.Update(bytes.substr(0, static_cast<size_t>(n)));
       bytes.remove_prefix(static_cast<size_t>(n));
     }
     return Status::OK();
@@ -264,18 +298,15 @@ Result<std::unique_ptr<ZipWriter>> ZipWriter::Create(const std::filesystem::path
 Result<NativeDigests> ZipWriter::AddEntry(std::string_view name, std::string_view bytes,
                                           const ZipEntryOptions& options) {
   DOCKET_RETURN_IF_ERROR(impl_->BeginEntry(name, bytes.size(), options));
-  std::optional<DigestHasher> hasher;
-  if (options.hash) {
-    hasher.emplace();
-  }
+  EntryHasher hasher(options);
   // In blocks, so libarchive's deflate buffer and our hash see the same pieces as for files.
   while (!bytes.empty()) {
     const std::string_view block = bytes.substr(0, kBlockSize);
-    DOCKET_RETURN_IF_ERROR(impl_->WriteData(block, hasher ? &*hasher : nullptr, name));
+    DOCKET_RETURN_IF_ERROR(impl_->WriteData(block, hasher, name));
     bytes.remove_prefix(block.size());
   }
   DOCKET_RETURN_IF_ERROR(impl_->FinishEntry(name));
-  return hasher ? hasher->Finish() : NativeDigests{};
+  return hasher.Finish();
 }
 
 Result<NativeDigests> ZipWriter::AddFileEntry(std::string_view name,
@@ -303,7 +334,7 @@ Result<NativeDigests> ZipWriter::AddFileEntry(std::string_view name,
   DOCKET_RETURN_IF_ERROR(impl_->BeginEntry(name, size, options));
 
   // From here on a failure leaves a header without its data: the zip is broken for good.
-  DigestHasher hasher;
+  EntryHasher hasher(options);
   std::vector<char> block(kBlockSize);
   uint64_t total = 0;
   while (true) {
@@ -326,7 +357,7 @@ Result<NativeDigests> ZipWriter::AddFileEntry(std::string_view name,
     }
     total += static_cast<uint64_t>(n);
     DOCKET_RETURN_IF_ERROR(
-        impl_->WriteData(std::string_view(block.data(), static_cast<size_t>(n)), &hasher, name));
+        impl_->WriteData(std::string_view(block.data(), static_cast<size_t>(n)), hasher, name));
   }
   if (total != size || ::read(fd, block.data(), 1) > 0) {
     impl_->broken = Status::IOError(source.string() + " changed size while it was added to " +

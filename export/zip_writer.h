@@ -16,17 +16,22 @@
 
 namespace docket {
 
+enum class ZipEntryDigests { kAll, kSha256 };
+
 struct ZipEntryOptions {
   // Deflate the entry. Natives are stored as they are (most are already compressed, and
-  // storing keeps the export at disk speed); text and load files are deflated. Default: false
+  // storing keeps the export at disk speed); the exporter stores every entry. Default: false
   bool compress = false;
   // The entry's modification time. Exports set it from the item (its sent time) or a fixed
   // date, never from the clock, so the same export gives the same zip. Default: 0 (1980-01-01)
   UtcMillis modified = 0;
   // Hash the entry's bytes (MD5, SHA-1, SHA-256) and return the digests. A caller that already
-  // hashed the very buffer it hands over (the exporter does, on its read-ahead thread) turns
+  // hashed the very buffer it hands over (the exporter does, on its read-ahead threads) turns
   // this off and gets empty digests back. Default: true
   bool hash = true;
+  // Which digests `hash` computes: all three, or only the SHA-256 (the others come back
+  // empty; the exporter lists only the SHA-256 of its reports). Default: kAll
+  ZipEntryDigests digests = ZipEntryDigests::kAll;
 };
 
 class ZipWriter {

@@ -298,5 +298,52 @@ TEST(EdrmManifestTest, AnEmptyProductionHasEmptyDocumentsAndRelationships) {
   EXPECT_EQ(manifest.All("/Root/Batch/Relationships").size(), 1u);
 }
 
+// The exporter renders Documents on its read-ahead threads; the manifest must not change by a
+// byte, whether rendered or written, first or later, or both mixed.
+TEST(EdrmManifestTest, RenderedDocumentsGiveTheSameBytesAsWrittenOnes) {
+  // Every character the escaping treats specially, in attributes and in text.
+  ExportRecord odd = ParentRecord();
+  odd.doc_id = "DKT0000003";
+  odd.custodian = "Tab\tCR\rLF\nCRLF\r\n & <b> \"q\" 'a' \x7F 王 🚀 ]]>";
+  odd.source_path = odd.custodian + " \xC3";
+  odd.subject = odd.custodian + " \x01\xED\xA0\x80 é";
+  odd.to = {"a&b@x.com", "\"Quote\" <q@x.com>"};
+  odd.native.reset();
+  ExportRecord bare = AttachmentRecord();
+  bare.doc_id = "DKT0000004";
+  bare.custodian.clear();
+  bare.source_path.clear();
+  bare.text.reset();
+  const std::vector<ExportRecord> records = {ParentRecord(), AttachmentRecord(), odd, bare,
+                                             ParentRecord()};
+  const std::vector<EdrmRelationship> relationships = {{"DKT0000001", "DKT0000002"}};
+  for (size_t count = 0; count <= records.size(); ++count) {
+    std::ostringstream written;
+    {
+      EdrmManifestWriter writer(written, {.description = "Docket export"});
+      for (size_t i = 0; i < count; ++i) {
+        writer.AddDocument(records[i]);
+      }
+      writer.Finish(relationships);
+    }
+    for (const bool mixed : {false, true}) {
+      std::ostringstream rendered;
+      {
+        EdrmDocumentRenderer renderer;
+        EdrmManifestWriter writer(rendered, {.description = "Docket export"});
+        for (size_t i = 0; i < count; ++i) {
+          if (mixed && i % 2 == 1) {
+            writer.AddDocument(records[i]);
+          } else {
+            writer.AddRenderedDocument(renderer.Render(records[i]));
+          }
+        }
+        writer.Finish(relationships);
+      }
+      EXPECT_EQ(rendered.str(), written.str()) << count << " documents, mixed " << mixed;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace docket
