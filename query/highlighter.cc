@@ -139,7 +139,7 @@ namespace {
 // Tokenizing is most of a summary's cost (ICU word breaks, then folding every word), and a
 // page shows ten summaries, so the text is tokenized a piece at a time and the scan stops once
 // the best window cannot get better (see Scan::Complete).
-constexpr size_t kPieceBytes = 512;
+constexpr size_t kPieceBytes = 128;
 
 // The tokens of a prefix of the text, which of them match and under which key, and the code
 // point offsets of their boundaries.

@@ -142,8 +142,8 @@ TEST_F(HighlighterTest, CapsLengthInCodePointsNotBytes) {
   EXPECT_EQ(0u, summary.rfind("word", 0)) << "starts on a word boundary: " << summary;
 }
 
-// The text is tokenized in pieces of about 512 bytes (highlighter.cc); these put matches across and
-// beyond the cuts.
+// The text is tokenized in pieces of a few hundred bytes (highlighter.cc); these put matches across
+// and beyond the cuts.
 TEST_F(HighlighterTest, FindsMatchesAcrossAndBeyondThePiecesTheTextIsScannedIn) {
   auto filler = [](size_t bytes) {
     std::string text;
@@ -152,11 +152,16 @@ TEST_F(HighlighterTest, FindsMatchesAcrossAndBeyondThePiecesTheTextIsScannedIn) 
     }
     return text;
   };
-  // A phrase whose first word ends the first piece.
-  std::string text = filler(504) + "budget review " + filler(6000);
-  EXPECT_NE(std::string::npos,
-            Summary(text, "\"budget review\"").find("<c0>budget</c0> <c0>review</c0>"));
-  // Both words meet only in the third piece; one alone comes first.
+  // A phrase at every offset up to 600 bytes, so some cut falls between its two words.
+  std::string lead;
+  for (int offset = 0; offset < 300; ++offset, lead += "a ") {
+    const std::string text = lead + "budget review " + filler(1000);
+    ASSERT_NE(std::string::npos,
+              Summary(text, "\"budget review\"").find("<c0>budget</c0> <c0>review</c0>"))
+        << "after " << lead.size() << " bytes";
+  }
+  std::string text;
+  // Both words meet only pieces later; one alone comes first.
   text = "alpha " + filler(5000) + "alpha and beta meet " + filler(3000);
   std::string summary = Summary(text, "alpha beta", 60);
   EXPECT_NE(std::string::npos, summary.find("<c0>alpha</c0> and <c0>beta</c0>")) << summary;
