@@ -149,10 +149,28 @@ std::string FormatIso8601(UtcMillis millis) {
   const int64_t rem = seconds - days * 86400;
   int year = 0, month = 0, day = 0;
   CivilFromDays(days, &year, &month, &day);
+  const int hour = static_cast<int>(rem / 3600);
+  const int minute = static_cast<int>(rem / 60 % 60);
+  const int second = static_cast<int>(rem % 60);
+  if (year >= 0 && year <= 9999) {
+    // Every date cell of a search response comes through here: digits by hand, not snprintf.
+    std::string out = "0000-00-00T00:00:00Z";
+    const auto put = [&out](size_t at, int value, int digits) {
+      for (int d = digits - 1; d >= 0; --d, value /= 10) {
+        out[at + static_cast<size_t>(d)] = static_cast<char>('0' + value % 10);
+      }
+    };
+    put(0, year, 4);
+    put(5, month, 2);
+    put(8, day, 2);
+    put(11, hour, 2);
+    put(14, minute, 2);
+    put(17, second, 2);
+    return out;
+  }
   char buf[64];  // room for any int year, so the output is never truncated
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute,
+                second);
   return buf;
 }
 

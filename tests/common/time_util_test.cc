@@ -39,6 +39,17 @@ TEST(TimeUtilTest, FormatsIsoAndSharePointForms) {
   EXPECT_EQ(FormatSharePointDateTime(1370250902123), "2013-06-03T09:15:02.1230000Z");
   EXPECT_EQ(FormatIso8601(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(UtcFromCivil(2000, 2, 29), 951782400000);
+  // Zero padding, before 1970, and years that do not fit four digits.
+  EXPECT_EQ(FormatIso8601(UtcFromCivil(987, 1, 2, 3, 4, 5)), "0987-01-02T03:04:05Z");
+  EXPECT_EQ(FormatIso8601(-1000), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIso8601(UtcFromCivil(9999, 12, 31, 23, 59, 59)), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIso8601(UtcFromCivil(10000, 1, 1)), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatIso8601(UtcFromCivil(-1, 12, 31)), "-001-12-31T00:00:00Z");
+  const CivilDate date = CivilDateOf(UtcFromCivil(2012, 12, 31, 23, 59, 59, 999));
+  EXPECT_EQ(date.year, 2012);
+  EXPECT_EQ(date.month, 12);
+  EXPECT_EQ(date.day, 31);
+  EXPECT_EQ(CivilDateOf(-1).year, 1969);
 }
 
 }  // namespace
