@@ -85,6 +85,12 @@ Result<FqlNode> ParseFql(std::string_view text);
 Result<Xapian::Query> FqlToXapian(const FqlNode& node, const Xapian::Database& db,
                                   TextAnalyzer& analyzer);
 
+/// The number of distinct values of `slot` among `matches` (Xapian docids, ascending); each
+/// match without the value counts alone (TotalRows with TrimDuplicates: an item without a
+/// SHA-256 is never collapsed). Throws Xapian::Error.
+uint64_t CountDistinctValues(const Xapian::Database& db, uint32_t slot,
+                             const std::vector<uint32_t>& matches);
+
 /// The value terms of each refinable term property, per document, in memory: docid -> the
 /// values it holds, so counting a refiner over N matches is N array reads instead of N posting
 /// list skips for every value (as Lucene's doc values and Typesense's facet index do). A column

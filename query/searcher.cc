@@ -22,7 +22,6 @@
 #include <numeric>
 #include <optional>
 #include <thread>
-#include <unordered_set>
 
 #include "common/strings.h"
 #include "query/highlighter.h"
@@ -536,21 +535,7 @@ MatchCounts Session::CountMatches(const Xapian::Query& query, const Xapian::MSet
       *every_match = EveryMatch(query);
     }
     const std::vector<Xapian::docid>& ids = **every_match;
-    std::unordered_set<std::string> contents;
-    uint64_t without_content = 0;
-    Xapian::ValueIterator value = db.valuestream_begin(schema::kSlotSha256);
-    const Xapian::ValueIterator end = db.valuestream_end(schema::kSlotSha256);
-    for (const Xapian::docid id : ids) {
-      if (value != end && value.get_docid() < id) {
-        value.skip_to(id);
-      }
-      if (value != end && value.get_docid() == id) {
-        contents.insert(*value);
-      } else {
-        ++without_content;
-      }
-    }
-    return MatchCounts{contents.size() + without_content, ids.size()};
+    return MatchCounts{CountDistinctValues(db, schema::kSlotSha256, ids), ids.size()};
   }
   const auto exact = [](const Xapian::MSet& m) {
     return m.get_matches_lower_bound() == m.get_matches_upper_bound();
