@@ -161,6 +161,7 @@ struct Scan {
   size_t best_last = 0;
   size_t best_distinct = 0;
   size_t best_count = 0;
+  size_t matches_at_best = 0;  // matches.size() when the best window was last found
 
   Scan(std::string_view t, const HighlightTerms& ht, size_t window)
       : text(t),
@@ -183,7 +184,15 @@ struct Scan {
     }
     Offsets(first_new, end);
     Mark(first_new);
-    FindBestWindow();
+    // The search is over every match, so it runs again only when the matches have doubled
+    // (and at the end): a long text full of one term of a two-term query stays linear. The
+    // scan stops only on a fresh search (Complete), so it may read a little further than
+    // needed, and the window chosen is the one a search over every match so far finds.
+    if (scanned >= text.size() ||
+        (matches.size() > matches_at_best && matches.size() >= 2 * matches_at_best)) {
+      FindBestWindow();
+      matches_at_best = matches.size();
+    }
   }
 
   // The window cannot get better once it shows every key the query has, and the tokens reach
@@ -195,7 +204,9 @@ struct Scan {
     if (max_keys == 0) {
       return scanned_cp >= limit;  // nothing to find: the start of the text
     }
-    return best_distinct == max_keys && scanned_cp >= cp_begin[matches[best_first].token] + limit;
+    // Only a window found over every match so far is final (see Next).
+    return best_distinct == max_keys && matches_at_best == matches.size() &&
+           scanned_cp >= cp_begin[matches[best_first].token] + limit;
   }
 
  private:
