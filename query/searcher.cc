@@ -146,7 +146,8 @@ struct Session {
   Result<std::vector<ItemId>> MatchingIdsLocked(const SearchRequest& request);
   Result<std::vector<Xapian::doccount>> SortHere(const Xapian::MSet& mset,
                                                  const std::vector<SortKey>& keys);
-  Xapian::MSet EveryMatchMSet(const Xapian::Query& query);
+  Xapian::MSet EveryMatchMSet(const Xapian::Query& query,
+                              std::optional<Xapian::doccount> max_items = std::nullopt);
   std::vector<Xapian::docid> EveryMatch(const Xapian::Query& query);
   MatchCounts CountMatches(const Xapian::Query& query, const Xapian::MSet& mset, bool collapse,
                            bool checked_all,
@@ -496,13 +497,15 @@ Result<SearchResult> Session::Run(const SearchRequest& request, const KqlNode& a
 // each hit, and in a sharded database that Document reports its shard's docid, not the
 // database's. Callers walk value streams over these docids instead, once, in docid order.
 // Throws Xapian::Error.
-Xapian::MSet Session::EveryMatchMSet(const Xapian::Query& query) {
+// `max_items` 0 builds no MSet and only counts, exactly (every match is checked).
+Xapian::MSet Session::EveryMatchMSet(const Xapian::Query& query,
+                                     std::optional<Xapian::doccount> max_items) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_docid_order(Xapian::Enquire::ASCENDING);
   const Xapian::doccount everything = db.get_doccount();
-  return enquire.get_mset(0, everything, everything);
+  return enquire.get_mset(0, max_items.value_or(everything), everything);
 }
 
 std::vector<Xapian::docid> Session::EveryMatch(const Xapian::Query& query) {
@@ -546,11 +549,7 @@ MatchCounts Session::CountMatches(const Xapian::Query& query, const Xapian::MSet
   if (*every_match) {
     return MatchCounts{(*every_match)->size(), (*every_match)->size()};
   }
-  Xapian::Enquire counter(db);
-  counter.set_query(query);
-  counter.set_weighting_scheme(Xapian::BoolWeight());
-  counter.set_docid_order(Xapian::Enquire::ASCENDING);
-  const Xapian::MSet counted = counter.get_mset(0, 0, db.get_doccount());
+  const Xapian::MSet counted = EveryMatchMSet(query, 0);
   if (!exact(counted)) {
     // Not seen with Xapian 1.4; a list of every match is exact by construction.
     *every_match = EveryMatch(query);
