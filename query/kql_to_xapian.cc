@@ -32,6 +32,8 @@ namespace docket {
 namespace {
 
 constexpr int64_t kDayMillis = 86'400'000;
+// An open end of a date or number range.
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // Inclusive span of values a restriction value names.
 struct Span {
@@ -302,8 +304,9 @@ struct KqlToXapian::Impl {
   // Items whose date in `slot` is within [low, high] (UTC millis, inclusive, infinite for an
   // open end), as the OR of the calendar terms inside the range: a whole year's term, else the
   // whole months', else the whole days', and for a day the range cuts, that day's term ANDed
-  // with the value range (a time of day in the query). Only terms the index holds are walked,
-  // so an open end costs no more than the years the archive spans. Boolean: a date restriction
+  // with the value range (a time of day in the query), and dates outside years 0-9999 from the
+  // value range. Only terms the index holds are walked, so an open end costs no more than the
+  // years the archive spans. Boolean: a date restriction
   // never changes a rank, as the value range it replaces did not.
   Xapian::Query DateTermsQuery(Xapian::valueno slot, double low, double high) const {
     const std::string prefix(schema::DateTermPrefix(slot));
@@ -350,6 +353,23 @@ struct KqlToXapian::Impl {
       }
     };
     walk('Y', "");
+    // Dates outside years 0-9999 have no calendar terms (SearchIndex): the value range finds
+    // those, and only when the slot's values reach that far (Xapian keeps each slot's bounds),
+    // so an archive of ordinary dates never reads a value here.
+    const std::string lowest = db->get_value_lower_bound(slot);
+    const std::string highest = db->get_value_upper_bound(slot);
+    const auto outside = [&](double from, double to) {
+      from = std::max(from, low);
+      to = std::min(to, high);
+      if (lowest.empty() || from > to || Xapian::sortable_unserialise(highest) < from ||
+          Xapian::sortable_unserialise(lowest) > to) {
+        return;
+      }
+      parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(from),
+                         Xapian::sortable_serialise(to));
+    };
+    outside(-kInfinity, static_cast<double>(UtcFromCivil(0, 1, 1)) - 1);
+    outside(static_cast<double>(UtcFromCivil(10000, 1, 1)), kInfinity);
     if (parts.empty()) {
       return Xapian::Query::MatchNothing;
     }
@@ -368,7 +388,6 @@ struct KqlToXapian::Impl {
     };
     const Xapian::valueno slot = info.slot;
     const bool calendar = info.kind == PropertyKind::kDate && HasDateTerms(slot);
-    constexpr double kInfinity = std::numeric_limits<double>::infinity();
     const auto ge = [this, slot, calendar](double v) {
       return calendar
                  ? DateTermsQuery(slot, v, kInfinity)

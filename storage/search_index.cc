@@ -59,8 +59,8 @@ void AddBoolean(Xapian::Document* doc, std::string_view prefix, const std::strin
   doc->add_boolean_term(std::string(prefix) + term);
 }
 
-// The calendar terms of a known date (schema::kPrefixSentDate). Years outside 0-9999 get none:
-// they are not dates an archive holds, and the terms are fixed-width.
+// The calendar terms of a known date (schema::kPrefixSentDate). Years outside 0-9999 get none
+// (the terms are fixed-width); the planner finds those dates from the value slot instead.
 void AddDateTerms(Xapian::Document* doc, std::string_view prefix, UtcMillis millis) {
   const CivilDate date = CivilDateOf(millis);
   if (millis == 0 || date.year < 0 || date.year > 9999) {

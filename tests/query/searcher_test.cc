@@ -739,6 +739,12 @@ TEST(SearcherDatesTest, CalendarTermsMatchExactlyWhatTheDatesSay) {
     item.text = "calendar";
     item.sha256 = "sha" + std::to_string(i);
     item.sent = i % 50 == 7 ? 0 : start + i * (7 * 3'600'000LL + 13 * 60'000LL);  // some unknown
+    // Two dates no calendar term can spell (years outside 0-9999), as a damaged header gives.
+    if (i == 11) {
+      item.sent = UtcFromCivil(12000, 3, 1);
+    } else if (i == 13) {
+      item.sent = UtcFromCivil(-40, 3, 1);
+    }
     item.received = item.sent == 0 ? 0 : item.sent + 90'000;
     item.last_activity = item.sent == 0 ? 0 : item.sent + 40 * 60'000;
     dates[item.id] = {item.sent, item.received, item.last_activity};
