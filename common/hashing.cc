@@ -109,4 +109,17 @@ NativeDigests ComputeDigests(std::string_view bytes) {
   return hasher.Finish();
 }
 
+NativeDigests ComputeMd5AndSha256(std::string_view bytes) {
+  EVP_MD_CTX* md5 = NewDigestContext(Fetched("MD5"), "MD5");
+  EVP_MD_CTX* sha256 = NewDigestContext(Fetched("SHA-256"), "SHA-256");
+  EVP_DigestUpdate(md5, bytes.data(), bytes.size());
+  EVP_DigestUpdate(sha256, bytes.data(), bytes.size());
+  NativeDigests digests;
+  digests.md5 = FinishHexDigest(md5);
+  digests.sha256 = FinishHexDigest(sha256);
+  EVP_MD_CTX_free(md5);
+  EVP_MD_CTX_free(sha256);
+  return digests;
+}
+
 }  // namespace docket

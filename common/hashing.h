@@ -45,6 +45,10 @@ struct NativeDigests {
 /// All three digests of `bytes` in one call.
 NativeDigests ComputeDigests(std::string_view bytes);
 
+/// MD5 and SHA-256 of `bytes`; `sha1` stays empty. For files that need no SHA-1 (an export's
+/// text files: the manifest lists their MD5, Export Summary.csv their SHA-256).
+NativeDigests ComputeMd5AndSha256(std::string_view bytes);
+
 /// Incremental MD5 + SHA-1 + SHA-256 for bytes that arrive in pieces (export writes natives
 /// block by block and hashes exactly what went into the package).
 class DigestHasher {

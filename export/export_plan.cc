@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -147,34 +148,63 @@ class Planner {
   // Reads and decodes `ids` on two threads (a store read and a JSON decode per item were most
   // of planning a large export), then caches them for Load.
   Status Preload(const std::vector<ItemId>& ids) {
-    constexpr size_t kThreads = 2;
     std::vector<std::vector<Item>> loaded(kThreads);
+    DOCKET_RETURN_IF_ERROR(ForEachChunk(ids.size(), [&](DocStore::Reader& reader, size_t t,
+                                                        size_t begin, size_t end) -> Status {
+      for (size_t i = begin; i < end; ++i) {
+        Result<Item> item = reader.GetItem(ids[i], kKeptTextMax);
+        if (!item.ok()) {
+          return item.error().WithContext("reading item " + std::to_string(ids[i]) +
+                                          " for the export");
+        }
+        StripForPlan(*item);
+        loaded[t].push_back(std::move(*item));
+      }
+      return Status::OK();
+    }));
+    for (size_t t = 0; t < kThreads; ++t) {
+      for (Item& item : loaded[t]) {
+        const ItemId id = item.id;
+        TakeText(item);
+        cache_.emplace(id, std::move(item));
+      }
+    }
+    return Status::OK();
+  }
+
+  // Calls fn(reader, thread, begin, end) for consecutive ranges of [0, count) on kThreads
+  // threads, each with a store reader of its own. Ranges are handed out in ascending order, so
+  // each thread's lookups mostly go forward (DocStore::Reader). The first failure stops the
+  // others and is returned.
+  Status ForEachChunk(size_t count,
+                      const std::function<Status(DocStore::Reader&, size_t, size_t, size_t)>& fn)
+      const {
+    constexpr size_t kChunk = 256;
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
     std::vector<Status> failures(kThreads);
     std::vector<std::thread> threads;
     for (size_t t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
-        for (size_t i = t; i < ids.size(); i += kThreads) {
-          Result<Item> item = store_.GetItem(ids[i]);
-          if (!item.ok()) {
-            failures[t] = item.error().WithContext("reading item " + std::to_string(ids[i]) +
-                                                   " for the export");
+        std::unique_ptr<DocStore::Reader> reader = store_.NewReader();
+        while (!failed.load()) {
+          const size_t begin = next.fetch_add(kChunk);
+          if (begin >= count) {
             return;
           }
-          StripForPlan(*item);
-          loaded[t].push_back(std::move(*item));
+          failures[t] = fn(*reader, t, begin, std::min(count, begin + kChunk));
+          if (!failures[t].ok()) {
+            failed.store(true);
+            return;
+          }
         }
       });
     }
     for (std::thread& thread : threads) {
       thread.join();
     }
-    for (size_t t = 0; t < kThreads; ++t) {
-      DOCKET_RETURN_IF_ERROR(failures[t]);
-      for (Item& item : loaded[t]) {
-        const ItemId id = item.id;
-        TakeText(item);
-        cache_.emplace(id, std::move(item));
-      }
+    for (const Status& failure : failures) {
+      DOCKET_RETURN_IF_ERROR(failure);
     }
     return Status::OK();
   }
@@ -244,28 +274,16 @@ class Planner {
   // and items a thread had to read (children of stores without kinds in the children index)
   // join it afterwards. Each unit depends only on the store, so the plan is the same.
   Result<std::vector<Unit>> BuildUnits(const std::vector<ItemId>& roots) {
-    constexpr size_t kThreads = 2;
     std::vector<Unit> units(roots.size());
     std::vector<std::unordered_map<ItemId, Item>> loaded(kThreads);
-    std::vector<Status> failures(kThreads);
-    std::vector<std::thread> threads;
+    DOCKET_RETURN_IF_ERROR(ForEachChunk(roots.size(), [&](DocStore::Reader& reader, size_t t,
+                                                          size_t begin, size_t end) -> Status {
+      for (size_t i = begin; i < end; ++i) {
+        DOCKET_ASSIGN_OR_RETURN(units[i], BuildUnit(roots[i], reader, loaded[t]));
+      }
+      return Status::OK();
+    }));
     for (size_t t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
-        for (size_t i = t; i < roots.size(); i += kThreads) {
-          Result<Unit> unit = BuildUnit(roots[i], loaded[t]);
-          if (!unit.ok()) {
-            failures[t] = unit.status();
-            return;
-          }
-          units[i] = std::move(*unit);
-        }
-      });
-    }
-    for (std::thread& thread : threads) {
-      thread.join();
-    }
-    for (size_t t = 0; t < kThreads; ++t) {
-      DOCKET_RETURN_IF_ERROR(failures[t]);
       for (auto& [id, item] : loaded[t]) {
         TakeText(item);
       }
@@ -275,7 +293,8 @@ class Planner {
   }
 
   // Runs on BuildUnits' threads: reads cache_ but never writes it (`loaded` is the thread's).
-  Result<Unit> BuildUnit(ItemId root, std::unordered_map<ItemId, Item>& loaded) const {
+  Result<Unit> BuildUnit(ItemId root, DocStore::Reader& reader,
+                         std::unordered_map<ItemId, Item>& loaded) const {
     Unit unit;
     unit.root = root;
     const Item* head = &cache_.at(root);
@@ -283,7 +302,7 @@ class Planner {
     // A container is a document only when it is itself selected (an archive that could not be
     // read): its members are families of their own, never its attachments.
     if (options_.families == ExportFamilies::kInclude && head->kind != ItemKind::kContainer) {
-      DOCKET_RETURN_IF_ERROR(AddDescendants(root, unit, loaded));
+      DOCKET_RETURN_IF_ERROR(AddDescendants(root, unit, reader, loaded));
     } else {
       unit.members.push_back(root);
     }
@@ -291,15 +310,19 @@ class Planner {
     // Further places of the same content belong to the item that holds it (FindByContent);
     // another stored item with equal bytes (an attachment of a different message) has copies of
     // its own and must not claim these.
+    // Most contents were found once: their only location is the item's own, and then who holds
+    // the content does not matter (one lookup a family fewer).
     if (!head->sha256.empty()) {
-      Result<ItemId> holder = store_.FindByContent(head->sha256);
-      if (holder.ok() && *holder == root) {
-        DOCKET_ASSIGN_OR_RETURN(std::vector<Location> places, store_.GetLocations(head->sha256));
-        for (const Location& place : places) {
-          if (place.ipath == head->ipath && place.custodian == head->custodian) {
-            continue;
+      DOCKET_ASSIGN_OR_RETURN(std::vector<Location> places, reader.GetLocations(head->sha256));
+      std::erase_if(places, [&](const Location& place) {
+        return place.ipath == head->ipath && place.custodian == head->custodian;
+      });
+      if (!places.empty()) {
+        Result<ItemId> holder = store_.FindByContent(head->sha256);
+        if (holder.ok() && *holder == root) {
+          for (const Location& place : places) {
+            unit.copies.push_back({place.custodian, place.ipath});
           }
-          unit.copies.push_back({place.custodian, place.ipath});
         }
       }
     }
@@ -307,14 +330,15 @@ class Planner {
   }
 
   // The item from the cache or `loaded`, else read from the store into `loaded`.
-  Result<const Item*> ReadForUnit(ItemId id, std::unordered_map<ItemId, Item>& loaded) const {
+  Result<const Item*> ReadForUnit(ItemId id, DocStore::Reader& reader,
+                                  std::unordered_map<ItemId, Item>& loaded) const {
     if (auto cached = cache_.find(id); cached != cache_.end()) {
       return &cached->second;
     }
     if (auto read = loaded.find(id); read != loaded.end()) {
       return &read->second;
     }
-    Result<Item> item = store_.GetItem(id);
+    Result<Item> item = reader.GetItem(id, kKeptTextMax);
     if (!item.ok()) {
       return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
     }
@@ -322,9 +346,10 @@ class Planner {
     return &loaded.emplace(id, std::move(*item)).first->second;
   }
 
-  Status AddDescendants(ItemId id, Unit& unit, std::unordered_map<ItemId, Item>& loaded) const {
+  Status AddDescendants(ItemId id, Unit& unit, DocStore::Reader& reader,
+                        std::unordered_map<ItemId, Item>& loaded) const {
     unit.members.push_back(id);
-    DOCKET_ASSIGN_OR_RETURN(std::vector<ChildEntry> children, store_.GetChildEntries(id));
+    DOCKET_ASSIGN_OR_RETURN(std::vector<ChildEntry> children, reader.GetChildEntries(id));
     for (const ChildEntry& child : children) {
       // A line of the conversation is held by the conversation's native. Conversations have
       // thousands of lines, so their kind is read from the children index, not the items.
@@ -334,12 +359,12 @@ class Planner {
       // Every other child is a document: its item is read here, on this thread, so the
       // numbering after BuildUnits finds it cached (and so is the kind of a child that stores
       // written before the children index held kinds do not record).
-      DOCKET_ASSIGN_OR_RETURN(const Item* item, ReadForUnit(child.id, loaded));
+      DOCKET_ASSIGN_OR_RETURN(const Item* item, ReadForUnit(child.id, reader, loaded));
       if (item->kind == ItemKind::kImMessage) {
         continue;
       }
       unit.parent_of[child.id] = id;
-      DOCKET_RETURN_IF_ERROR(AddDescendants(child.id, unit, loaded));
+      DOCKET_RETURN_IF_ERROR(AddDescendants(child.id, unit, reader, loaded));
     }
     return Status::OK();
   }
@@ -353,6 +378,8 @@ class Planner {
     return copy.source_path + ipath.substr(head.ipath.size());
   }
 
+  // Two cores are the target; planning reads the store on both.
+  static constexpr size_t kThreads = 2;
   const ExportOptions& options_;
   const DocStore& store_;
   // Texts kept for the exporter, and their bytes (counted on the reading threads).

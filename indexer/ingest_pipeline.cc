@@ -188,7 +188,9 @@ class IngestPipeline::Impl {
   Status Finish() {
     DOCKET_RETURN_IF_ERROR(ResumeIfInterrupted());
     DOCKET_RETURN_IF_ERROR(Close());
-    return coordinator_.Flush();
+    DOCKET_RETURN_IF_ERROR(coordinator_.Flush());
+    // Readers open the store read-only and would replay the log tail the memtables hold.
+    return coordinator_.store().FlushMemtables();
   }
 
   IngestStats stats() const {

@@ -26,6 +26,10 @@ TEST(HashingTest, DigestsMatchPublishedVectorsWholeAndInPieces) {
   pieces.Update("c");
   EXPECT_EQ(pieces.Finish(), abc);
   EXPECT_EQ(ComputeDigests("").md5, "d41d8cd98f00b204e9800998ecf8427e");
+  const NativeDigests two = ComputeMd5AndSha256("abc");
+  EXPECT_EQ(two.md5, abc.md5);
+  EXPECT_EQ(two.sha256, abc.sha256);
+  EXPECT_TRUE(two.sha1.empty());
 }
 
 }  // namespace

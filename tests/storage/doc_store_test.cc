@@ -268,5 +268,119 @@ TEST_F(DocStoreTest, ReadOnlyOpenOfAMissingStoreIsNotFound) {
   EXPECT_NE(store.error().message().find("docket ingest"), std::string::npos);
 }
 
+// An export plans with one Reader per thread: whatever order it asks in, it must read what the
+// store's own lookups read, and nothing written after it was made.
+TEST_F(DocStoreTest, ReaderReadsWhatTheStoreReadsInAnyOrder) {
+  auto store = DocStore::Open(dir_.path() / "store", {});
+  ASSERT_OK(store);
+  DocStore& s = **store;
+  std::vector<ItemId> ids;
+  WriteSet set;
+  for (int family = 0; family < 40; ++family) {
+    const ItemId parent = s.AllocateId();
+    Item head = MakeItem(parent, kNoItem, "family " + std::to_string(family));
+    head.sha256 = "sha" + std::to_string(family);
+    head.ipath = "box.zip!/" + std::to_string(family) + ".eml";
+    head.custodian = "Alice";
+    head.text = std::string(static_cast<size_t>(family) * 10, 'x');
+    set.items.push_back(head);
+    ids.push_back(parent);
+    if (family % 3 == 0) {
+      Item attachment = MakeItem(s.AllocateId(), parent, "deck.pptx");
+      attachment.kind = ItemKind::kAttachment;
+      set.items.push_back(attachment);
+      ids.push_back(attachment.id);
+      set.locations.push_back({head.sha256, "other.zip!/copy.eml", "Bob"});
+    }
+  }
+  ASSERT_OK(s.Write(set));
+  // Half of it flushed to a table file, the rest still in the memtable.
+  ASSERT_OK(s.FlushMemtables());
+  Item late = MakeItem(s.AllocateId(), kNoItem, "late");
+  late.text = "late text";
+  ASSERT_OK(s.Write({.items = {late}, .index_ids = {late.id}}));
+  ids.push_back(late.id);
+
+  std::unique_ptr<DocStore::Reader> reader = s.NewReader();
+  // Written after the reader was made: it does not see it.
+  const ItemId unseen = s.AllocateId();
+  ASSERT_OK(s.Write({.items = {MakeItem(unseen, kNoItem, "unseen")}, .index_ids = {unseen}}));
+  EXPECT_OK(s.GetItem(unseen));
+  EXPECT_TRUE(reader->GetItem(unseen).status().IsNotFound());
+
+  // Ascending (Next), with gaps, backwards and repeated (Seek).
+  std::vector<ItemId> order = ids;
+  order.insert(order.end(), ids.rbegin(), ids.rend());
+  for (size_t i = 0; i < ids.size(); i += 3) {
+    order.push_back(ids[i]);
+    order.push_back(ids[i]);
+  }
+  for (ItemId id : order) {
+    SCOPED_TRACE("item " + std::to_string(id));
+    auto expected = s.GetItem(id);
+    ASSERT_OK(expected);
+    auto item = reader->GetItem(id);
+    ASSERT_OK(item);
+    EXPECT_EQ(item->title, expected->title);
+    EXPECT_EQ(item->text, expected->text);
+    auto short_only = reader->GetItem(id, 100);
+    ASSERT_OK(short_only);
+    EXPECT_EQ(short_only->text, expected->text.size() <= 100 ? expected->text : "");
+    EXPECT_EQ(short_only->title, expected->title);
+    auto children = reader->GetChildEntries(id);
+    auto expected_children = s.GetChildEntries(id);
+    ASSERT_OK(children);
+    ASSERT_OK(expected_children);
+    ASSERT_EQ(children->size(), expected_children->size());
+    for (size_t c = 0; c < children->size(); ++c) {
+      EXPECT_EQ((*children)[c].id, (*expected_children)[c].id);
+      EXPECT_EQ((*children)[c].kind, (*expected_children)[c].kind);
+    }
+    if (!expected->sha256.empty()) {
+      auto places = reader->GetLocations(expected->sha256);
+      auto expected_places = s.GetLocations(expected->sha256);
+      ASSERT_OK(places);
+      ASSERT_OK(expected_places);
+      ASSERT_EQ(places->size(), expected_places->size());
+      for (size_t p = 0; p < places->size(); ++p) {
+        EXPECT_EQ((*places)[p].ipath, (*expected_places)[p].ipath);
+        EXPECT_EQ((*places)[p].custodian, (*expected_places)[p].custodian);
+      }
+    }
+  }
+  EXPECT_TRUE(reader->GetItem(0).status().IsNotFound());
+  EXPECT_TRUE(reader->GetItem(ids.back() + 1000).status().IsNotFound());
+  EXPECT_OK(reader->GetItem(ids.front()));  // after running off the end
+}
+
+// Ingest flushes the memtables when it ends, so a read-only open has no log to replay.
+TEST_F(DocStoreTest, FlushedMemtablesLeaveNoLogToReplay) {
+  const std::filesystem::path dir = dir_.path() / "store";
+  {
+    auto store = DocStore::Open(dir, {});
+    ASSERT_OK(store);
+    Item item = MakeItem((*store)->AllocateId(), kNoItem, "kept");
+    ASSERT_OK((*store)->Write({.items = {item}, .natives = {{"aa", "native"}}, .index_ids = {item.id}}));
+    ASSERT_OK((*store)->Sync());
+    ASSERT_OK((*store)->FlushMemtables());
+    uintmax_t log_bytes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".log") {
+        log_bytes += entry.file_size();
+      }
+    }
+    EXPECT_EQ(log_bytes, 0u);
+  }
+  DocStoreOptions read_only;
+  read_only.read_only = true;
+  auto reopened = DocStore::Open(dir, read_only);
+  ASSERT_OK(reopened);
+  auto item = (*reopened)->GetItem(1);
+  ASSERT_OK(item);
+  EXPECT_EQ(item->title, "kept");
+  EXPECT_EQ(*(*reopened)->GetNative("aa"), "native");
+  EXPECT_OK((*reopened)->FlushMemtables());  // a no-op when read-only
+}
+
 }  // namespace
 }  // namespace docket
