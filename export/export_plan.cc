@@ -19,6 +19,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -274,6 +275,7 @@ class Planner {
   // and items a thread had to read (children of stores without kinds in the children index)
   // join it afterwards. Each unit depends only on the store, so the plan is the same.
   Result<std::vector<Unit>> BuildUnits(const std::vector<ItemId>& roots) {
+    DOCKET_RETURN_IF_ERROR(PreloadLocations(roots));
     std::vector<Unit> units(roots.size());
     std::vector<std::unordered_map<ItemId, Item>> loaded(kThreads);
     DOCKET_RETURN_IF_ERROR(ForEachChunk(roots.size(), [&](DocStore::Reader& reader, size_t t,
@@ -290,6 +292,40 @@ class Planner {
       cache_.merge(loaded[t]);
     }
     return units;
+  }
+
+  // A plan over a good share of the store reads every location in one pass instead of seeking
+  // once per family: a seek cost about as much as reading twenty locations in order (18 us on
+  // the 20k-conversation bench corpus, most of it one block per level and L0 file).
+  Status PreloadLocations(const std::vector<ItemId>& roots) {
+    constexpr uint64_t kLocationsPerSeek = 20;
+    if (roots.empty() || roots.size() * kLocationsPerSeek < store_.EstimateLocationCount()) {
+      return Status::OK();
+    }
+    std::unordered_set<std::string_view> wanted;
+    for (ItemId root : roots) {
+      const std::string& sha256 = cache_.at(root).sha256;
+      if (!sha256.empty()) {
+        wanted.insert(sha256);
+      }
+    }
+    places_.emplace();
+    return store_.ForEachLocation([&](const Location& place) {
+      if (wanted.count(place.sha256) > 0) {
+        (*places_)[place.sha256].push_back(place);
+      }
+      return true;
+    });
+  }
+
+  // Every place the content was found: from PreloadLocations' pass, or a seek.
+  Result<std::vector<Location>> PlacesOf(const std::string& sha256,
+                                         DocStore::Reader& reader) const {
+    if (!places_.has_value()) {
+      return reader.GetLocations(sha256);
+    }
+    auto it = places_->find(sha256);
+    return it == places_->end() ? std::vector<Location>{} : it->second;
   }
 
   // Runs on BuildUnits' threads: reads cache_ but never writes it (`loaded` is the thread's).
@@ -313,7 +349,7 @@ class Planner {
     // Most contents were found once: their only location is the item's own, and then who holds
     // the content does not matter (one lookup a family fewer).
     if (!head->sha256.empty()) {
-      DOCKET_ASSIGN_OR_RETURN(std::vector<Location> places, reader.GetLocations(head->sha256));
+      DOCKET_ASSIGN_OR_RETURN(std::vector<Location> places, PlacesOf(head->sha256, reader));
       std::erase_if(places, [&](const Location& place) {
         return place.ipath == head->ipath && place.custodian == head->custodian;
       });
@@ -389,6 +425,8 @@ class Planner {
   mutable std::atomic<size_t> text_bytes_{0};
   std::unordered_map<ItemId, Item> cache_;
   std::unordered_set<ItemId> responsive_;
+  // Set by PreloadLocations: sha256 -> places, for the roots' contents; read-only afterwards.
+  std::optional<std::unordered_map<std::string, std::vector<Location>>> places_;
 };
 
 }  // namespace

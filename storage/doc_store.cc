@@ -19,6 +19,8 @@
 #include "storage/doc_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
@@ -476,6 +478,13 @@ Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& di
 
   rocksdb::ColumnFamilyOptions defaults;
   defaults.compression = rocksdb::kLZ4Compression;
+  // Bloom filters (10 bits a key, 1% false positives): a point lookup reads a data block only
+  // in the table files that may hold its key. Natives and content are keyed by hash, so every
+  // level and level-0 file overlaps every key; without filters each GetNative read a block in
+  // each of them (two for one native on the bench corpus). Written into new table files only.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  defaults.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::ColumnFamilyOptions natives = defaults;
   // Natives are large, written once and read for export: keep them out of compaction.
   natives.enable_blob_files = true;
@@ -916,6 +925,40 @@ Status DocStore::ForEachItem(const std::function<bool(const Item&)>& fn) const {
     }
   }
   return FromRocks(it->status(), "listing items");
+}
+
+Status DocStore::ForEachLocation(const std::function<bool(const Location&)>& fn) const {
+  if (impl_->cf(kLocations) == nullptr) {
+    return Status::OK();
+  }
+  rocksdb::ReadOptions options;
+  options.fill_cache = false;  // one pass: keep the cache for the lookups around it
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options, impl_->cf(kLocations)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    const size_t first = key.find('\0');
+    const size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
+    Location location;
+    location.sha256 = std::string(key.substr(0, first));
+    if (first != std::string_view::npos) {
+      location.ipath = std::string(key.substr(first + 1, second - first - 1));
+      location.custodian =
+          second == std::string_view::npos ? "" : std::string(key.substr(second + 1));
+    }
+    if (!fn(location)) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), "listing locations");
+}
+
+uint64_t DocStore::EstimateLocationCount() const {
+  uint64_t count = 0;
+  if (impl_->cf(kLocations) == nullptr ||
+      !impl_->db->GetIntProperty(impl_->cf(kLocations), "rocksdb.estimate-num-keys", &count)) {
+    return 0;
+  }
+  return count;
 }
 
 }  // namespace docket

@@ -162,6 +162,11 @@ class DocStore {
 
   /// Calls `fn(item)` for every item in id order until it returns false.
   Status ForEachItem(const std::function<bool(const Item&)>& fn) const;
+  /// Calls `fn(location)` for every location in key order (by hash, then ipath, custodian)
+  /// until it returns false: one pass, for callers that need the places of most contents.
+  Status ForEachLocation(const std::function<bool(const Location&)>& fn) const;
+  /// RocksDB's estimate of how many locations are recorded (cheap; may be off by a fraction).
+  uint64_t EstimateLocationCount() const;
 
   /// Lookups for one thread that reads many keys, best in ascending order (planning an export).
   /// It keeps one RocksDB iterator per column family where DocStore's own methods open one per
