@@ -12,6 +12,9 @@ find_package(LibArchive 3.6 REQUIRED)
 find_package(LibXml2 2.9 REQUIRED)  # HTML parser for transcripts and mail bodies
 find_package(Boost 1.74 CONFIG REQUIRED)  # headers only: Beast + Asio
 find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+# Decodes stored items' headers: a search page and an export plan decode one per item, and
+# nlohmann's lexer was most of that (see storage/doc_store.cc).
+find_package(simdjson 3 CONFIG REQUIRED)  # Debian: libsimdjson-dev
 find_package(OpenSSL 3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(GMIME REQUIRED IMPORTED_TARGET gmime-3.0)

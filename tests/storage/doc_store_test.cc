@@ -382,5 +382,75 @@ TEST_F(DocStoreTest, FlushedMemtablesLeaveNoLogToReplay) {
   EXPECT_OK((*reopened)->FlushMemtables());  // a no-op when read-only
 }
 
+// Stored headers are decoded by simdjson: members of unexpected types, unknown members, escapes
+// and numbers of every JSON kind read as the JSON says; a header that is not JSON is Corruption,
+// never a crash or a half item.
+TEST_F(DocStoreTest, ItemHeadersDecodeToleratingOddMembersAndRejectingBrokenJson) {
+  const auto path = dir_.path() / "store";
+  {
+    auto store = DocStore::Open(path, {});
+    ASSERT_OK(store);
+  }
+  const std::vector<std::pair<uint8_t, std::string>> values = {
+      {1, R"({"id":1,"kind":3,"title":"caf\u00e9 \"q\" \\ 合同","to":["a@x","b@x",7,null,)"
+          R"(["nested"]],"future":{"x":[1,2]},"sent":-1500,"size":1.5e3,"messages":4,)"
+          R"("md5":null,"custodians":"not a list","sha256":12})"
+          "\nbody"},
+      {2, R"({"id":2,"title":"unterminated)"},
+      {3, R"(["id",3])"},
+      {4, R"({"id":4,"to":["a",}])"},
+      {5, R"({"id":5,"title":"old layout","text":"text in the header"})"},
+  };
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path.string(), &names).ok());
+    for (const auto& name : names) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    for (auto* handle : handles) {
+      if (handle->GetName() == "items") {
+        for (const auto& [id, value] : values) {
+          std::string key(7, '\0');
+          key.push_back(static_cast<char>(id));
+          ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handle, key, value).ok());
+        }
+      }
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+  }
+  auto store = DocStore::Open(path, {.create_if_missing = false, .read_only = true});
+  ASSERT_OK(store);
+  auto odd = (*store)->GetItem(1);
+  ASSERT_OK(odd);
+  EXPECT_EQ(odd->kind, static_cast<ItemKind>(3));
+  EXPECT_EQ(odd->title, "café \"q\" \\ 合同");
+  EXPECT_EQ(odd->to, (std::vector<std::string>{"a@x", "b@x"}));
+  EXPECT_EQ(odd->sent, -1500);
+  EXPECT_EQ(odd->size, 1500u);
+  EXPECT_EQ(odd->message_count, 4u);
+  EXPECT_EQ(odd->md5, "");
+  EXPECT_TRUE(odd->custodians.empty());
+  EXPECT_EQ(odd->sha256, "");
+  EXPECT_EQ(odd->text, "body");
+  for (ItemId broken : {2, 3, 4}) {
+    EXPECT_TRUE((*store)->GetItem(broken).status().code() == StatusCode::kCorruption) << broken;
+  }
+  auto old = (*store)->GetItem(5);
+  ASSERT_OK(old);
+  EXPECT_EQ(old->text, "text in the header");
+  // The reader decodes the same way.
+  auto reader = (*store)->NewReader();
+  auto read = reader->GetItem(1);
+  ASSERT_OK(read);
+  EXPECT_EQ(read->title, odd->title);
+  EXPECT_TRUE(reader->GetItem(3).status().code() == StatusCode::kCorruption);
+}
+
 }  // namespace
 }  // namespace docket
