@@ -50,9 +50,22 @@ class Planner {
 
   Result<ExportPlan> Run(const std::vector<ItemId>& matched, const std::vector<ItemId>& unindexed) {
     ExportPlan plan;
-    DOCKET_RETURN_IF_ERROR(Preload(matched));
-    if (options_.include != ExportInclude::kIndexed) {
-      DOCKET_RETURN_IF_ERROR(Preload(unindexed));
+    {
+      // A plan over a good share of the store reads every location in one pass, beside the item
+      // reads (see PreloadLocations).
+      const size_t candidates = matched.size() + unindexed.size();
+      std::optional<std::jthread> locations;
+      Status scanned;
+      if (candidates > 0 && candidates * kLocationsPerSeek >= store_.EstimateLocationCount()) {
+        locations.emplace([&] { scanned = PreloadLocations(); });
+      }
+      Status items = Preload(matched);
+      if (items.ok() && options_.include != ExportInclude::kIndexed) {
+        items = Preload(unindexed);
+      }
+      locations.reset();  // joins
+      DOCKET_RETURN_IF_ERROR(items);
+      DOCKET_RETURN_IF_ERROR(scanned);
     }
     std::set<ItemId> selected;
     if (options_.include != ExportInclude::kUnindexed) {
@@ -75,20 +88,17 @@ class Planner {
     }
 
     // Roots in id order: a family is listed where its parent was ingested.
-    std::map<ItemId, std::set<ItemId>> roots;  // root -> selected members (families excluded)
+    std::vector<ItemId> root_ids;
+    root_ids.reserve(selected.size());
     for (ItemId id : selected) {
       ItemId root = id;
       if (options_.families == ExportFamilies::kInclude) {
         DOCKET_ASSIGN_OR_RETURN(root, FamilyParent(id));
       }
-      roots[root].insert(id);
-    }
-
-    std::vector<ItemId> root_ids;
-    root_ids.reserve(roots.size());
-    for (const auto& [root, members] : roots) {
       root_ids.push_back(root);
     }
+    std::sort(root_ids.begin(), root_ids.end());
+    root_ids.erase(std::unique(root_ids.begin(), root_ids.end()), root_ids.end());
     DOCKET_ASSIGN_OR_RETURN(std::vector<Unit> units, BuildUnits(root_ids));
 
     // Content already produced: sha256 (+ custodian) -> the DocID standing for it.
@@ -163,6 +173,7 @@ class Planner {
       }
       return Status::OK();
     }));
+    cache_.reserve(cache_.size() + ids.size());
     for (size_t t = 0; t < kThreads; ++t) {
       for (Item& item : loaded[t]) {
         const ItemId id = item.id;
@@ -275,7 +286,6 @@ class Planner {
   // and items a thread had to read (children of stores without kinds in the children index)
   // join it afterwards. Each unit depends only on the store, so the plan is the same.
   Result<std::vector<Unit>> BuildUnits(const std::vector<ItemId>& roots) {
-    DOCKET_RETURN_IF_ERROR(PreloadLocations(roots));
     std::vector<Unit> units(roots.size());
     std::vector<std::unordered_map<ItemId, Item>> loaded(kThreads);
     DOCKET_RETURN_IF_ERROR(ForEachChunk(roots.size(), [&](DocStore::Reader& reader, size_t t,
@@ -296,26 +306,17 @@ class Planner {
 
   // A plan over a good share of the store reads every location in one pass instead of seeking
   // once per family: a seek cost about as much as reading twenty locations in order (18 us on
-  // the 20k-conversation bench corpus, most of it one block per level and L0 file).
-  Status PreloadLocations(const std::vector<ItemId>& roots) {
-    constexpr uint64_t kLocationsPerSeek = 20;
-    if (roots.empty() || roots.size() * kLocationsPerSeek < store_.EstimateLocationCount()) {
-      return Status::OK();
-    }
-    std::unordered_set<std::string_view> wanted;
-    for (ItemId root : roots) {
-      const std::string& sha256 = cache_.at(root).sha256;
-      if (!sha256.empty()) {
-        wanted.insert(sha256);
-      }
-    }
-    places_.emplace();
-    return store_.ForEachLocation([&](const Location& place) {
-      if (wanted.count(place.sha256) > 0) {
-        (*places_)[place.sha256].push_back(place);
-      }
+  // the 20k-conversation bench corpus, most of it one block per level and L0 file). Runs beside
+  // Preload (the roots are not known yet), so it keeps the places of every content.
+  static constexpr uint64_t kLocationsPerSeek = 20;
+  Status PreloadLocations() {
+    std::unordered_map<std::string, std::vector<Location>> places;
+    DOCKET_RETURN_IF_ERROR(store_.ForEachLocation([&](const Location& place) {
+      places[place.sha256].push_back(place);
       return true;
-    });
+    }));
+    places_ = std::move(places);
+    return Status::OK();
   }
 
   // Every place the content was found: from PreloadLocations' pass, or a seek.

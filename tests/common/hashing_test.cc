@@ -30,6 +30,21 @@ TEST(HashingTest, DigestsMatchPublishedVectorsWholeAndInPieces) {
   EXPECT_EQ(two.md5, abc.md5);
   EXPECT_EQ(two.sha256, abc.sha256);
   EXPECT_TRUE(two.sha1.empty());
+  // Large inputs are hashed on two threads: the same digests as in pieces on one.
+  std::string large(9u << 20, '\0');
+  for (size_t i = 0; i < large.size(); ++i) {
+    large[i] = static_cast<char>((i * 2654435761u) >> 13);
+  }
+  DigestHasher serial;
+  for (size_t at = 0; at < large.size(); at += 1u << 20) {
+    serial.Update(std::string_view(large).substr(at, 1u << 20));
+  }
+  const NativeDigests expected = serial.Finish();
+  EXPECT_EQ(ComputeDigests(large), expected);
+  const NativeDigests large_two = ComputeMd5AndSha256(large);
+  EXPECT_EQ(large_two.md5, expected.md5);
+  EXPECT_EQ(large_two.sha256, expected.sha256);
+  EXPECT_EQ(large_two.sha256, Sha256Hex(large));
 }
 
 }  // namespace
