@@ -487,10 +487,9 @@ Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& di
   // durable before Sync() and recovery already assumes everything after the last Sync() may be
   // lost (the ingest marker rolls the source back).
   db_options.manual_wal_flush = true;
-  // Readers map the table and blob files instead of pread()ing every block: exporting 30,000
-  // small documents made 60,000 pread calls, each with a copy; mapped, it makes 450. The files
-  // are immutable, and a read-only open never writes through the mapping.
-  db_options.allow_mmap_reads = options.read_only;
+  // See DocStoreOptions::map_files. The files are immutable, and a read-only open never writes
+  // through the mapping.
+  db_options.allow_mmap_reads = options.read_only && options.map_files;
 
   rocksdb::ColumnFamilyOptions defaults;
   defaults.compression = rocksdb::kLZ4Compression;
