@@ -3,6 +3,8 @@
 
 #include <rocksdb/db.h>
 
+#include <functional>
+
 #include "tests/support/test_env.h"
 
 namespace docket {
@@ -23,6 +25,32 @@ Item MakeItem(ItemId id, ItemId parent, std::string title) {
   item.sent = 1370250902000;
   item.sha256 = parent == kNoItem ? "aa" : "";
   return item;
+}
+
+// Opens the store at `path` with RocksDB itself, as an older build or a damaged disk would have
+// left it, and calls fn(db, family) for the column family `name`.
+void WithRawFamily(const std::filesystem::path& path, const std::string& name,
+                   const std::function<void(rocksdb::DB&, rocksdb::ColumnFamilyHandle*)>& fn) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path.string(), &names).ok());
+  for (const auto& family : names) {
+    descriptors.emplace_back(family, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(
+      rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  bool found = false;
+  for (auto* handle : handles) {
+    if (handle->GetName() == name) {
+      found = true;
+      fn(*db, handle);
+    }
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
+  ASSERT_TRUE(found) << name;
 }
 
 TEST_F(DocStoreTest, WritesFamiliesAtomicallyAndReadsThemBack) {
@@ -168,23 +196,9 @@ TEST_F(DocStoreTest, ReadOnlyOpenToleratesAStoreFromBeforeTheLocationsFamily) {
   }
   {
     // Make the store look like one written by an older build.
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path.string(), &names).ok());
-    for (const auto& name : names) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), descriptors, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    for (auto* handle : handles) {
-      if (handle->GetName() == "locations") {
-        ASSERT_TRUE(db->DropColumnFamily(handle).ok());
-      }
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-    }
+    WithRawFamily(path, "locations", [](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) {
+      ASSERT_TRUE(db.DropColumnFamily(family).ok());
+    });
   }
   auto store = DocStore::Open(path, {.create_if_missing = false, .read_only = true});
   ASSERT_OK(store);
@@ -223,31 +237,14 @@ TEST_F(DocStoreTest, AnItemStoredWithoutMd5AndSha1LoadsWithThemEmpty) {
   }
   {
     // The value exactly as the build before this change wrote it: JSON header, newline, text.
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path.string(), &names).ok());
-    for (const auto& name : names) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), descriptors, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
     const std::string key("\0\0\0\0\0\0\0\x07", 8);  // be64(7)
     const std::string value =
         R"({"id":7,"parent":0,"kind":4,"state":0,"reason":"","ipath":"old.zip!/a.eml",)"
         R"("name":"a.eml","type":"message/rfc822","size":12,"sha256":"bb","title":"old"})"
         "\nold body";
-    bool written = false;
-    for (auto* handle : handles) {
-      if (handle->GetName() == "items") {
-        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handle, key, value).ok());
-        written = true;
-      }
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-    }
-    ASSERT_TRUE(written);
+    WithRawFamily(path, "items", [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) {
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), family, key, value).ok());
+    });
   }
   auto store = DocStore::Open(path, {.create_if_missing = false, .read_only = true});
   ASSERT_OK(store);
@@ -401,29 +398,13 @@ TEST_F(DocStoreTest, ItemHeadersDecodeToleratingOddMembersAndRejectingBrokenJson
       {4, R"({"id":4,"to":["a",}])"},
       {5, R"({"id":5,"title":"old layout","text":"text in the header"})"},
   };
-  {
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path.string(), &names).ok());
-    for (const auto& name : names) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  WithRawFamily(path, "items", [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) {
+    for (const auto& [id, value] : values) {
+      std::string key(7, '\0');
+      key.push_back(static_cast<char>(id));
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), family, key, value).ok());
     }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::DBOptions(), path.string(), descriptors, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    for (auto* handle : handles) {
-      if (handle->GetName() == "items") {
-        for (const auto& [id, value] : values) {
-          std::string key(7, '\0');
-          key.push_back(static_cast<char>(id));
-          ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handle, key, value).ok());
-        }
-      }
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-    }
-  }
+  });
   auto store = DocStore::Open(path, {.create_if_missing = false, .read_only = true});
   ASSERT_OK(store);
   auto odd = (*store)->GetItem(1);
