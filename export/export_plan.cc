@@ -56,8 +56,7 @@ class Planner {
       const uint64_t candidates = matched.size() + unindexed.size();
       const bool scan_locations =
           candidates > 0 && candidates * kKeysPerSeek >= store_.EstimateLocationCount();
-      const bool scan_children = candidates > 0 &&
-                                 options_.families == ExportFamilies::kInclude &&
+      const bool scan_children = candidates > 0 && options_.families == ExportFamilies::kInclude &&
                                  candidates * kKeysPerSeek >= store_.EstimateChildCount();
       std::optional<std::jthread> locations;
       Status scanned;
@@ -170,19 +169,19 @@ class Planner {
   // of planning a large export), then caches them for Load.
   Status Preload(const std::vector<ItemId>& ids) {
     std::vector<std::vector<Item>> loaded(kThreads);
-    DOCKET_RETURN_IF_ERROR(ForEachChunk(ids.size(), [&](DocStore::Reader& reader, size_t t,
-                                                        size_t begin, size_t end) -> Status {
-      for (size_t i = begin; i < end; ++i) {
-        Result<Item> item = reader.GetItem(ids[i], kKeptTextMax);
-        if (!item.ok()) {
-          return item.error().WithContext("reading item " + std::to_string(ids[i]) +
-                                          " for the export");
-        }
-        StripForPlan(*item);
-        loaded[t].push_back(std::move(*item));
-      }
-      return Status::OK();
-    }));
+    DOCKET_RETURN_IF_ERROR(ForEachChunk(
+        ids.size(), [&](DocStore::Reader& reader, size_t t, size_t begin, size_t end) -> Status {
+          for (size_t i = begin; i < end; ++i) {
+            Result<Item> item = reader.GetItem(ids[i], kKeptTextMax);
+            if (!item.ok()) {
+              return item.error().WithContext("reading item " + std::to_string(ids[i]) +
+                                              " for the export");
+            }
+            StripForPlan(*item);
+            loaded[t].push_back(std::move(*item));
+          }
+          return Status::OK();
+        }));
     cache_.reserve(cache_.size() + ids.size());
     for (size_t t = 0; t < kThreads; ++t) {
       for (Item& item : loaded[t]) {
@@ -198,9 +197,9 @@ class Planner {
   // threads, each with a store reader of its own. Ranges are handed out in ascending order, so
   // each thread's lookups mostly go forward (DocStore::Reader). The first failure stops the
   // others and is returned.
-  Status ForEachChunk(size_t count,
-                      const std::function<Status(DocStore::Reader&, size_t, size_t, size_t)>& fn)
-      const {
+  Status ForEachChunk(
+      size_t count,
+      const std::function<Status(DocStore::Reader&, size_t, size_t, size_t)>& fn) const {
     constexpr size_t kChunk = 256;
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
@@ -298,13 +297,13 @@ class Planner {
   Result<std::vector<Unit>> BuildUnits(const std::vector<ItemId>& roots) {
     std::vector<Unit> units(roots.size());
     std::vector<std::unordered_map<ItemId, Item>> loaded(kThreads);
-    DOCKET_RETURN_IF_ERROR(ForEachChunk(roots.size(), [&](DocStore::Reader& reader, size_t t,
-                                                          size_t begin, size_t end) -> Status {
-      for (size_t i = begin; i < end; ++i) {
-        DOCKET_ASSIGN_OR_RETURN(units[i], BuildUnit(roots[i], reader, loaded[t]));
-      }
-      return Status::OK();
-    }));
+    DOCKET_RETURN_IF_ERROR(ForEachChunk(
+        roots.size(), [&](DocStore::Reader& reader, size_t t, size_t begin, size_t end) -> Status {
+          for (size_t i = begin; i < end; ++i) {
+            DOCKET_ASSIGN_OR_RETURN(units[i], BuildUnit(roots[i], reader, loaded[t]));
+          }
+          return Status::OK();
+        }));
     for (size_t t = 0; t < kThreads; ++t) {
       for (auto& [id, item] : loaded[t]) {
         TakeText(item);

@@ -341,8 +341,8 @@ class DocumentPipeline {
   std::condition_variable ready_;
   std::condition_variable space_;
   std::unordered_map<size_t, PreparedDocument> prepared_;
-  size_t next_ = 0;   // the ordinal the writer takes next
-  size_t bytes_ = 0;  // of prepared_
+  size_t next_ = 0;           // the ordinal the writer takes next
+  size_t bytes_ = 0;          // of prepared_
   size_t space_waiters_ = 0;  // threads waiting on space_
   bool stop_ = false;
   std::vector<std::thread> threads_;  // last: they start once everything they use exists
@@ -839,9 +839,9 @@ class Exporter {
     ZipEntryOptions entry;
     entry.modified = result_.started_at;
     entry.hash = false;
-    const std::vector<std::string> names = {"manifest.xml",        "loadfile.dat",
-                                            "Results.csv",         "Unindexed Items.csv",
-                                            "Duplicates.csv",      "Errors and Warnings.csv"};
+    const std::vector<std::string> names = {"manifest.xml",   "loadfile.dat",
+                                            "Results.csv",    "Unindexed Items.csv",
+                                            "Duplicates.csv", "Errors and Warnings.csv"};
     std::vector<Result<std::string>> hashes(names.size(), Status::Cancelled("not hashed"));
     std::atomic<bool> stop_hashing{false};
     {

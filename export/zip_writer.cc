@@ -157,7 +157,7 @@ struct FileSink {
   std::string path;
   uint64_t bytes_written = 0;
   std::unique_ptr<PackageHasher> package_hash;  // every byte that reached the file, in order
-  std::string package_sha256;  // set by Close()
+  std::string package_sha256;                   // set by Close()
   // Set by the destructor of a writer that was never closed: libarchive's free() would
   // otherwise write a central directory and make a half export look complete.
   bool abandoned = false;

@@ -20,14 +20,14 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <simdjson.h>
 
 namespace docket {
 namespace {
@@ -341,8 +341,7 @@ simdjson::error_code ReadHeader(std::string_view header, Item& item) {
 }
 
 // `max_text`: a text longer than this is left out (Reader::GetItem).
-Result<Item> DecodeItem(std::string_view value, std::string_view what,
-                        size_t max_text = SIZE_MAX) {
+Result<Item> DecodeItem(std::string_view value, std::string_view what, size_t max_text = SIZE_MAX) {
   const size_t newline = value.find('\n');
   const std::string_view header = value.substr(0, newline);
   Item item;
@@ -976,8 +975,7 @@ uint64_t DocStore::EstimateLocationCount() const {
   return count;
 }
 
-Status DocStore::ForEachChildEntry(
-    const std::function<bool(ItemId, const ChildEntry&)>& fn) const {
+Status DocStore::ForEachChildEntry(const std::function<bool(ItemId, const ChildEntry&)>& fn) const {
   rocksdb::ReadOptions options;
   options.fill_cache = false;  // one pass: keep the cache for the lookups around it
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options, impl_->cf(kChildren)));

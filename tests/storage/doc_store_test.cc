@@ -357,7 +357,8 @@ TEST_F(DocStoreTest, FlushedMemtablesLeaveNoLogToReplay) {
     auto store = DocStore::Open(dir, {});
     ASSERT_OK(store);
     Item item = MakeItem((*store)->AllocateId(), kNoItem, "kept");
-    ASSERT_OK((*store)->Write({.items = {item}, .natives = {{"aa", "native"}}, .index_ids = {item.id}}));
+    ASSERT_OK(
+        (*store)->Write({.items = {item}, .natives = {{"aa", "native"}}, .index_ids = {item.id}}));
     ASSERT_OK((*store)->Sync());
     ASSERT_OK((*store)->FlushMemtables());
     uintmax_t log_bytes = 0;
