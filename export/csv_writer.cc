@@ -28,28 +28,42 @@ bool StartsLikeFormula(std::string_view value) {
 
 }  // namespace
 
+namespace {
+
+// CsvReportField, appended to `out` without a string of its own per field.
+void AppendCsvReportField(std::string& out, std::string_view value) {
+  const bool formula = StartsLikeFormula(value);
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (formula) {
+      // The apostrophe is the spreadsheet's own "this is text" marker; it is shown in the cell
+      // editor but not in the cell, and a reviewer can still see the original value.
+      out += '\'';
+    }
+    out.append(value);
+    return;
+  }
+  out += '"';
+  if (formula) {
+    out += '\'';
+  }
+  size_t run = 0;
+  for (size_t quote = value.find('"'); quote != std::string_view::npos;
+       quote = value.find('"', quote + 1)) {
+    out.append(value.substr(run, quote + 1 - run));
+    out += '"';
+    run = quote + 1;
+  }
+  out.append(value.substr(run));
+  out += '"';
+}
+
+}  // namespace
+
 std::string CsvReportField(std::string_view value) {
   std::string text;
   text.reserve(value.size() + 3);
-  if (StartsLikeFormula(value)) {
-    // The apostrophe is the spreadsheet's own "this is text" marker; it is shown in the cell
-    // editor but not in the cell, and a reviewer can still see the original value.
-    text += '\'';
-  }
-  text.append(value);
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    return text;
-  }
-  std::string quoted = "\"";
-  quoted.reserve(text.size() + 8);
-  for (char c : text) {
-    if (c == '"') {
-      quoted += '"';
-    }
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
+  AppendCsvReportField(text, value);
+  return text;
 }
 
 CsvWriter::CsvWriter(std::ostream& out, bool byte_order_mark) : out_(out) {
@@ -60,11 +74,12 @@ CsvWriter::CsvWriter(std::ostream& out, bool byte_order_mark) : out_(out) {
 
 std::string CsvReportRow(const std::vector<std::string>& fields) {
   std::string row;
+  row.reserve(512);
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) {
       row += ',';
     }
-    row += CsvReportField(fields[i]);
+    AppendCsvReportField(row, fields[i]);
   }
   row += "\r\n";
   return row;

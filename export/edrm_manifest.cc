@@ -121,7 +121,12 @@ class StringDocumentWriter {
   StringDocumentWriter(const StringDocumentWriter&) = delete;
   StringDocumentWriter& operator=(const StringDocumentWriter&) = delete;
 
-  std::string Take() { return std::move(out_); }
+  std::string Take() {
+    std::string document = std::move(out_);
+    out_ = std::string();
+    out_.reserve(document.size());  // the next Document is about as long
+    return document;
+  }
 
   void Start(const char* element) {
     CloseStartTag();

@@ -24,6 +24,8 @@ TEST(CsvWriterTest, QuotesOnlyWhatNeedsQuoting) {
   EXPECT_EQ(CsvReportField("cr\ronly"), "\"cr\ronly\"");
   EXPECT_EQ(CsvReportField("合同,审查"), "\"合同,审查\"");
   EXPECT_EQ(CsvReportField("مراجعة العقد"), "مراجعة العقد");
+  EXPECT_EQ(CsvReportField("\"\""), "\"\"\"\"\"\"");
+  EXPECT_EQ(CsvReportField("a\""), "\"a\"\"\"");
 }
 
 TEST(CsvWriterTest, NeutralisesSpreadsheetFormulas) {

@@ -113,6 +113,10 @@ TEST(LoadFileTest, ValueEscapingReplacesBreaksAndDelimiters) {
   // Other Latin-1 letters sharing þ's lead byte are kept.
   EXPECT_EQ(LoadFileValue("Ðoþ ÿ"), "Ðo? ÿ");
   EXPECT_EQ(LoadFileValue("合同 🙂"), "合同 🙂");
+  // Replacements at the ends and next to each other, and a lead byte with nothing after it.
+  EXPECT_EQ(LoadFileValue("end\r"), "end®");
+  EXPECT_EQ(LoadFileValue("\x14\x14þ\n"), "???®");
+  EXPECT_EQ(LoadFileValue("x\xC3"), "x\xC3");
 }
 
 TEST(LoadFileTest, HeaderAndOneLinePerDocumentParseBack) {
