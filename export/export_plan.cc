@@ -58,10 +58,10 @@ class Planner {
           candidates > 0 && candidates * kKeysPerSeek >= store_.EstimateLocationCount();
       const bool scan_children = candidates > 0 && options_.families == ExportFamilies::kInclude &&
                                  candidates * kKeysPerSeek >= store_.EstimateChildCount();
-      std::optional<std::jthread> locations;
+      std::optional<std::jthread> scans;
       Status scanned;
       if (scan_locations || scan_children) {
-        locations.emplace([&] {
+        scans.emplace([&] {
           scanned = scan_locations ? PreloadLocations() : Status::OK();
           if (scanned.ok() && scan_children) {
             scanned = PreloadChildren();
@@ -72,7 +72,7 @@ class Planner {
       if (items.ok() && options_.include != ExportInclude::kIndexed) {
         items = Preload(unindexed);
       }
-      locations.reset();  // joins
+      scans.reset();  // joins
       DOCKET_RETURN_IF_ERROR(items);
       DOCKET_RETURN_IF_ERROR(scanned);
     }
