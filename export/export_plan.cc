@@ -18,7 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <thread>
@@ -172,13 +172,8 @@ class Planner {
     DOCKET_RETURN_IF_ERROR(ForEachChunk(
         ids.size(), [&](DocStore::Reader& reader, size_t t, size_t begin, size_t end) -> Status {
           for (size_t i = begin; i < end; ++i) {
-            Result<Item> item = reader.GetItem(ids[i], kKeptTextMax);
-            if (!item.ok()) {
-              return item.error().WithContext("reading item " + std::to_string(ids[i]) +
-                                              " for the export");
-            }
-            StripForPlan(*item);
-            loaded[t].push_back(std::move(*item));
+            DOCKET_ASSIGN_OR_RETURN(Item item, ReadForPlan(reader, ids[i]));
+            loaded[t].push_back(std::move(item));
           }
           return Status::OK();
         }));
@@ -258,18 +253,28 @@ class Planner {
     }
   }
 
+  // An item as planning keeps it (StripForPlan), read through `reader`; texts too long to keep
+  // are not even decoded. Thread-safe.
+  Result<Item> ReadForPlan(DocStore::Reader& reader, ItemId id) const {
+    Result<Item> item = reader.GetItem(id, kKeptTextMax);
+    if (!item.ok()) {
+      return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
+    }
+    StripForPlan(*item);
+    return item;
+  }
+
   // Items are read once; a plan touches each family member a few times.
   Result<const Item*> Load(ItemId id) {
     if (auto it = cache_.find(id); it != cache_.end()) {
       return &it->second;
     }
-    Result<Item> item = store_.GetItem(id);
-    if (!item.ok()) {
-      return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
+    if (reader_ == nullptr) {
+      reader_ = store_.NewReader();
     }
-    StripForPlan(*item);
-    TakeText(*item);
-    return &cache_.emplace(id, std::move(*item)).first->second;
+    DOCKET_ASSIGN_OR_RETURN(Item item, ReadForPlan(*reader_, id));
+    TakeText(item);
+    return &cache_.emplace(id, std::move(item)).first->second;
   }
 
   // The highest ancestor below the containers that hold the family (see the file comment).
@@ -407,12 +412,8 @@ class Planner {
     if (auto read = loaded.find(id); read != loaded.end()) {
       return &read->second;
     }
-    Result<Item> item = reader.GetItem(id, kKeptTextMax);
-    if (!item.ok()) {
-      return item.error().WithContext("reading item " + std::to_string(id) + " for the export");
-    }
-    StripForPlan(*item);
-    return &loaded.emplace(id, std::move(*item)).first->second;
+    DOCKET_ASSIGN_OR_RETURN(Item item, ReadForPlan(reader, id));
+    return &loaded.emplace(id, std::move(item)).first->second;
   }
 
   Status AddDescendants(ItemId id, Unit& unit, DocStore::Reader& reader,
@@ -457,6 +458,7 @@ class Planner {
   std::unordered_map<ItemId, std::string> texts_;
   mutable std::atomic<size_t> text_bytes_{0};
   std::unordered_map<ItemId, Item> cache_;
+  std::unique_ptr<DocStore::Reader> reader_;  // Load's, on the planning thread
   std::unordered_set<ItemId> responsive_;
   // Set by PreloadLocations: sha256 -> places, for the roots' contents; read-only afterwards.
   std::optional<std::unordered_map<std::string, std::vector<Location>>> places_;

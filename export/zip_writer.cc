@@ -269,12 +269,7 @@ int64_t EntrySeconds(UtcMillis modified) {
 class EntryHasher {
  public:
   explicit EntryHasher(const ZipEntryOptions& options) {
-    if (!options.hash) {
-      return;
-    }
-    if (options.digests == ZipEntryDigests::kSha256) {
-      sha256_.emplace();
-    } else {
+    if (options.hash) {
       all_.emplace();
     }
   }
@@ -282,24 +277,11 @@ class EntryHasher {
     if (all_) {
       all_->Update(bytes);
     }
-    if (sha256_) {
-      sha256_->Update(bytes);
-    }
   }
-  NativeDigests Finish() {
-    if (all_) {
-      return all_->Finish();
-    }
-    NativeDigests digests;
-    if (sha256_) {
-      digests.sha256 = sha256_->FinishHex();
-    }
-    return digests;
-  }
+  NativeDigests Finish() { return all_ ? all_->Finish() : NativeDigests{}; }
 
  private:
   std::optional<DigestHasher> all_;
-  std::optional<Sha256Hasher> sha256_;
 };
 
 }  // namespace

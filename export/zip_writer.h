@@ -16,8 +16,6 @@
 
 namespace docket {
 
-enum class ZipEntryDigests { kAll, kSha256 };
-
 struct ZipEntryOptions {
   // Deflate the entry. Natives are stored as they are (most are already compressed, and
   // storing keeps the export at disk speed); the exporter stores every entry. Default: false
@@ -29,9 +27,6 @@ struct ZipEntryOptions {
   // hashed the very buffer it hands over (the exporter does, on its read-ahead threads) turns
   // this off and gets empty digests back. Default: true
   bool hash = true;
-  // Which digests `hash` computes: all three, or only the SHA-256 (the others come back
-  // empty; the exporter lists only the SHA-256 of its reports). Default: kAll
-  ZipEntryDigests digests = ZipEntryDigests::kAll;
 };
 
 class ZipWriter {

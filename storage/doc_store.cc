@@ -59,6 +59,20 @@ std::string LocationKey(const Location& location) {
   return key;
 }
 
+// LocationKey read back.
+Location LocationFromKey(std::string_view key) {
+  const size_t first = key.find('\0');
+  const size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
+  Location location;
+  location.sha256 = std::string(key.substr(0, first));
+  if (first != std::string_view::npos) {
+    location.ipath = std::string(key.substr(first + 1, second - first - 1));
+    location.custodian =
+        second == std::string_view::npos ? "" : std::string(key.substr(second + 1));
+  }
+  return location;
+}
+
 constexpr std::string_view kMetaNextId = "meta/next_id";
 constexpr std::string_view kMetaLastSeq = "meta/last_seq";
 constexpr std::string_view kMetaIngestMarker = "meta/ingest_marker";
@@ -383,14 +397,10 @@ Result<std::vector<ChildEntry>> ReadChildEntries(rocksdb::Iterator& it, const st
 
 // The locations of one native, from `it` positioned at or after the first key with `prefix`
 // (sha256 and a NUL).
-Result<std::vector<Location>> ReadLocations(rocksdb::Iterator& it, const std::string& sha256,
-                                            const std::string& prefix) {
+Result<std::vector<Location>> ReadLocations(rocksdb::Iterator& it, const std::string& prefix) {
   std::vector<Location> locations;
   for (; it.Valid() && it.key().starts_with(prefix); it.Next()) {
-    const std::string_view rest = it.key().ToStringView().substr(prefix.size());
-    const size_t nul = rest.find('\0');
-    locations.push_back({sha256, std::string(rest.substr(0, nul)),
-                         nul == std::string_view::npos ? "" : std::string(rest.substr(nul + 1))});
+    locations.push_back(LocationFromKey(it.key().ToStringView()));
   }
   DOCKET_RETURN_IF_ERROR(FromRocks(it.status(), "listing locations"));
   return locations;
@@ -415,6 +425,15 @@ struct DocStore::Impl {
 
   // nullptr for a family a read-only open found missing (a store written by an older build).
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<size_t>(f)]; }
+
+  // RocksDB's estimate of the keys in `f` (0 for a family a read-only open found missing).
+  uint64_t EstimateKeys(Family f) const {
+    uint64_t count = 0;
+    if (cf(f) == nullptr || !db->GetIntProperty(cf(f), "rocksdb.estimate-num-keys", &count)) {
+      return 0;
+    }
+    return count;
+  }
 
   Status Get(Family f, std::string_view key, std::string* value, std::string_view what) const {
     if (cf(f) == nullptr) {
@@ -782,7 +801,7 @@ Result<std::vector<Location>> DocStore::GetLocations(const std::string& sha256) 
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf(kLocations)));
   it->Seek(prefix);
-  return ReadLocations(*it, sha256, prefix);
+  return ReadLocations(*it, prefix);
 }
 
 Result<SourceRecord> DocStore::GetSource(const std::string& sha256) const {
@@ -887,7 +906,7 @@ Result<std::vector<Location>> DocStore::Reader::GetLocations(const std::string& 
   const std::string prefix = sha256 + std::string(1, '\0');
   rocksdb::Iterator& it = state_->Iterator(state_->locations, kLocations);
   it.Seek(prefix);  // in hash order, not the caller's: nothing to gain from Next()
-  return ReadLocations(it, sha256, prefix);
+  return ReadLocations(it, prefix);
 }
 
 Result<std::string> DocStore::GetIdentity(std::string_view key) const {
@@ -949,31 +968,14 @@ Status DocStore::ForEachLocation(const std::function<bool(const Location&)>& fn)
   options.fill_cache = false;  // one pass: keep the cache for the lookups around it
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options, impl_->cf(kLocations)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const std::string_view key = it->key().ToStringView();
-    const size_t first = key.find('\0');
-    const size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
-    Location location;
-    location.sha256 = std::string(key.substr(0, first));
-    if (first != std::string_view::npos) {
-      location.ipath = std::string(key.substr(first + 1, second - first - 1));
-      location.custodian =
-          second == std::string_view::npos ? "" : std::string(key.substr(second + 1));
-    }
-    if (!fn(location)) {
+    if (!fn(LocationFromKey(it->key().ToStringView()))) {
       break;
     }
   }
   return FromRocks(it->status(), "listing locations");
 }
 
-uint64_t DocStore::EstimateLocationCount() const {
-  uint64_t count = 0;
-  if (impl_->cf(kLocations) == nullptr ||
-      !impl_->db->GetIntProperty(impl_->cf(kLocations), "rocksdb.estimate-num-keys", &count)) {
-    return 0;
-  }
-  return count;
-}
+uint64_t DocStore::EstimateLocationCount() const { return impl_->EstimateKeys(kLocations); }
 
 Status DocStore::ForEachChildEntry(const std::function<bool(ItemId, const ChildEntry&)>& fn) const {
   rocksdb::ReadOptions options;
@@ -990,12 +992,6 @@ Status DocStore::ForEachChildEntry(const std::function<bool(ItemId, const ChildE
   return FromRocks(it->status(), "listing children");
 }
 
-uint64_t DocStore::EstimateChildCount() const {
-  uint64_t count = 0;
-  if (!impl_->db->GetIntProperty(impl_->cf(kChildren), "rocksdb.estimate-num-keys", &count)) {
-    return 0;
-  }
-  return count;
-}
+uint64_t DocStore::EstimateChildCount() const { return impl_->EstimateKeys(kChildren); }
 
 }  // namespace docket
