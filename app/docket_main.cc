@@ -442,6 +442,7 @@ int RunExport(const Args& args) {
   std::signal(SIGTERM, CancelExportOnSignal);
   ExportControl control;
   control.cancel = &g_export_cancelled;
+  control.process_exits_after = true;  // `docket export` exits once the result is printed
   const bool tty = isatty(STDERR_FILENO) != 0;
   const auto start = std::chrono::steady_clock::now();
   if (tty) {

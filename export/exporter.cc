@@ -47,6 +47,7 @@
 #include "export/export_plan.h"
 #include "export/export_record.h"
 #include "export/load_file.h"
+#include "export/staging.h"
 #include "export/zip_writer.h"
 #include "query/searcher.h"
 #include "storage/commit_coordinator.h"
@@ -127,65 +128,18 @@ std::string Folder(size_t ordinal) {
 
 std::string Join(const std::vector<std::string>& values) { return JoinStrings(values, ";"); }
 
-Result<std::string> Sha256OfFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::IOError("cannot read " + path.string() + " to hash it");
-  }
-  Sha256Hasher hasher;
-  std::vector<char> block(1 << 20);
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    hasher.Update(std::string_view(block.data(), static_cast<size_t>(in.gcount())));
-  }
-  if (in.bad()) {
-    return Status::IOError("reading " + path.string() + " to hash it failed");
-  }
-  return hasher.FinishHex();
+// Moves `object` where it stays reachable, and unfreed, until the process exits
+// (ExportControl::process_exits_after). Reachable from a global, so LeakSanitizer does not
+// report it.
+template <typename T>
+void KeepUntilExit(T object) {
+  static std::mutex mu;
+  static auto* kept = new std::vector<std::shared_ptr<void>>();
+  std::lock_guard<std::mutex> lock(mu);
+  kept->push_back(std::make_shared<T>(std::move(object)));
 }
 
 std::string DateOrEmpty(UtcMillis millis) { return millis == 0 ? "" : FormatIso8601(millis); }
-
-// The files built beside the package before they are added to it.
-class Staging {
- public:
-  explicit Staging(fs::path dir) : dir_(std::move(dir)) {}
-  ~Staging() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  Status Create() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-    if (!fs::create_directories(dir_, ec) || ec) {
-      return Status::IOError("cannot create the staging folder " + dir_.string() + ": " +
-                             ec.message());
-    }
-    return Status::OK();
-  }
-  Result<std::ofstream*> Open(const std::string& name) {
-    auto stream = std::make_unique<std::ofstream>(dir_ / name, std::ios::binary | std::ios::trunc);
-    if (!*stream) {
-      return Status::IOError("cannot write " + (dir_ / name).string());
-    }
-    std::ofstream* raw = stream.get();
-    files_.emplace(name, std::move(stream));
-    return raw;
-  }
-  Status Close(const std::string& name) {
-    std::ofstream& stream = *files_.at(name);
-    stream.close();
-    if (!stream) {
-      return Status::IOError("writing " + (dir_ / name).string() + " failed (disk full?)");
-    }
-    return Status::OK();
-  }
-  fs::path PathOf(const std::string& name) const { return dir_ / name; }
-
- private:
-  fs::path dir_;
-  std::map<std::string, std::unique_ptr<std::ofstream>> files_;
-};
 
 struct Problem {
   std::string level;  // "Error" or "Warning"
@@ -204,8 +158,8 @@ struct PreparedDocument {
   Status failure;                     // the text could not be read: the export fails here
   std::optional<std::string> native;  // the bytes of record.native, when it is written
   std::string text;                   // the bytes of record.text, when it is written
-  std::optional<PackageFile> native_file;
-  std::optional<PackageFile> text_file;
+  std::string native_path;            // the zip entries of native and text (empty: none written)
+  std::string text_path;
   UtcMillis entry_date = 0;
   std::vector<Problem> problems;
   bool missing_ingest_digests = false;  // only the SHA-256 recorded at ingest could be checked
@@ -215,10 +169,12 @@ struct PreparedDocument {
   std::string manifest_document;
   std::string results_row;
   std::string unindexed_row;  // when unindexed
+  std::string summary_rows;   // Export Summary.csv's rows of the native and text files
 
   size_t bytes() const {
     return (native ? native->size() : 0) + text.size() + dat_line.size() +
-           manifest_document.size() + results_row.size() + unindexed_row.size();
+           manifest_document.size() + results_row.size() + unindexed_row.size() +
+           summary_rows.size();
   }
 };
 
@@ -362,6 +318,10 @@ class Exporter {
       std::error_code ec;
       fs::remove(partial_, ec);
     }
+    if (control_.process_exits_after) {
+      KeepUntilExit(std::move(plan_));
+      KeepUntilExit(std::move(store_));
+    }
   }
 
   Result<ExportResult> Run() {
@@ -373,6 +333,7 @@ class Exporter {
     store_options.create_if_missing = false;
     store_options.read_only = true;
     store_options.map_files = true;  // a batch job that reads every native once
+    store_options.block_cache_bytes = size_t{128} << 20;
     // The store opens while the query runs: a read-only open of a store whose last ingest did
     // not flush its memtables (builds before DocStore::FlushMemtables) replays the write-ahead
     // log, and the searcher does the same for its own store, each on one core.
@@ -468,10 +429,10 @@ class Exporter {
   }
 
   Status WriteDocuments() {
-    DOCKET_ASSIGN_OR_RETURN(std::ofstream * dat_file, staging_.Open("loadfile.dat"));
-    DOCKET_ASSIGN_OR_RETURN(std::ofstream * xml_file, staging_.Open("manifest.xml"));
-    DOCKET_ASSIGN_OR_RETURN(std::ofstream * results_file, staging_.Open("Results.csv"));
-    DOCKET_ASSIGN_OR_RETURN(std::ofstream * unindexed_file, staging_.Open("Unindexed Items.csv"));
+    DOCKET_ASSIGN_OR_RETURN(std::ostream * dat_file, staging_.Open("loadfile.dat"));
+    DOCKET_ASSIGN_OR_RETURN(std::ostream * xml_file, staging_.Open("manifest.xml"));
+    DOCKET_ASSIGN_OR_RETURN(std::ostream * results_file, staging_.Open("Results.csv"));
+    DOCKET_ASSIGN_OR_RETURN(std::ostream * unindexed_file, staging_.Open("Unindexed Items.csv"));
     LoadFileWriter dat(*dat_file);
     EdrmManifestHeader header;
     header.description =
@@ -504,20 +465,17 @@ class Exporter {
       ZipEntryOptions entry;
       entry.modified = document.entry_date;
       entry.hash = false;  // hashed where the document was prepared, from these very buffers
-      if (document.native_file.has_value()) {
+      if (!document.native_path.empty()) {
         DOCKET_RETURN_IF_ERROR(
-            zip_->AddEntry(document.native_file->path, *document.native, entry).status());
-        written_files_.push_back(std::move(*document.native_file));
+            zip_->AddEntry(document.native_path, *document.native, entry).status());
         ++result_.counts.natives;
         result_.counts.native_bytes += document.native->size();
         missing_ingest_digests += document.missing_ingest_digests ? 1 : 0;
       }
-      if (document.text_file.has_value()) {
+      if (!document.text_path.empty()) {
         // Stored, not deflated: deflating every text was a third of an export's CPU, and the
         // review platform reads it uncompressed anyway.
-        DOCKET_RETURN_IF_ERROR(
-            zip_->AddEntry(document.text_file->path, document.text, entry).status());
-        written_files_.push_back(std::move(*document.text_file));
+        DOCKET_RETURN_IF_ERROR(zip_->AddEntry(document.text_path, document.text, entry).status());
         ++result_.counts.text_files;
       }
       for (Problem& problem : document.problems) {
@@ -531,6 +489,7 @@ class Exporter {
       if (document.family_parent) {
         ++result_.counts.families;
       }
+      summary_file_rows_ += document.summary_rows;
       *dat_file << document.dat_line;
       manifest.AddRenderedDocument(document.manifest_document);
       *results_file << document.results_row;
@@ -551,7 +510,7 @@ class Exporter {
     manifest.Finish(relationships);
     for (const char* name :
          {"loadfile.dat", "manifest.xml", "Results.csv", "Unindexed Items.csv"}) {
-      DOCKET_RETURN_IF_ERROR(staging_.Close(name));
+      DOCKET_ASSIGN_OR_RETURN(staged_[name], staging_.Close(name));
     }
     return Status::OK();
   }
@@ -593,7 +552,7 @@ class Exporter {
           problem(std::move(message));
         }
         document.native = std::move(*native);
-        document.native_file = file;
+        document.native_path = file.path;
         record.native = std::move(file);
       }
     }
@@ -610,7 +569,7 @@ class Exporter {
       file.digests = ComputeMd5AndSha256(*text);
       file.size = text->size();
       document.text = std::move(*text);
-      document.text_file = file;
+      document.text_path = file.path;
       record.text = std::move(file);
     }
     if (item.state != IndexState::kIndexed) {
@@ -619,6 +578,12 @@ class Exporter {
           {record.doc_id, std::to_string(item.id), record.index_state, record.state_reason,
            record.custodian, record.source_path, item.file_name, std::to_string(item.size),
            item.sha256, record.native ? record.native->path : ""});
+    }
+    for (const std::optional<PackageFile>* file : {&record.native, &record.text}) {
+      if (file->has_value()) {
+        document.summary_rows +=
+            CsvReportRow({(*file)->path, std::to_string((*file)->size), (*file)->digests.sha256});
+      }
     }
     document.family_parent = record.doc_id == record.begin_attach;
     document.dat_line = LoadFileLine(record);
@@ -798,7 +763,7 @@ class Exporter {
 
   Status WriteReports() {
     Report("reports");
-    DOCKET_ASSIGN_OR_RETURN(std::ofstream * duplicates_file, staging_.Open("Duplicates.csv"));
+    DOCKET_ASSIGN_OR_RETURN(std::ostream * duplicates_file, staging_.Open("Duplicates.csv"));
     CsvWriter duplicates(*duplicates_file);
     duplicates.WriteRow({"DuplicateItemId", "DuplicateCustodian", "DuplicateSourcePath",
                          "KeptDocID", "AllCustodians", "SHA256"});
@@ -813,10 +778,9 @@ class Exporter {
       duplicates.WriteRow({std::to_string(duplicate.item_id), duplicate.custodian,
                            duplicate.source_path, duplicate.kept_doc_id, Join(custodians), sha256});
     }
-    DOCKET_RETURN_IF_ERROR(staging_.Close("Duplicates.csv"));
+    DOCKET_ASSIGN_OR_RETURN(staged_["Duplicates.csv"], staging_.Close("Duplicates.csv"));
 
-    DOCKET_ASSIGN_OR_RETURN(std::ofstream * problems_file,
-                            staging_.Open("Errors and Warnings.csv"));
+    DOCKET_ASSIGN_OR_RETURN(std::ostream * problems_file, staging_.Open("Errors and Warnings.csv"));
     CsvWriter problems(*problems_file);
     problems.WriteRow({"Level", "DocID", "ItemId", "SourcePath", "Message"});
     for (const Problem& problem : problems_) {
@@ -824,57 +788,47 @@ class Exporter {
                          problem.item_id == kNoItem ? "" : std::to_string(problem.item_id),
                          problem.source_path, problem.message});
     }
-    DOCKET_RETURN_IF_ERROR(staging_.Close("Errors and Warnings.csv"));
+    DOCKET_ASSIGN_OR_RETURN(staged_["Errors and Warnings.csv"],
+                            staging_.Close("Errors and Warnings.csv"));
 
     // Stored, not deflated. Deflating them was a seventh of a small-document export, on the
     // writer's core at the end when nothing else runs beside it (libarchive deflates inside
     // archive_write_data, so it cannot overlap the documents); the package grows by about the
     // size of the load files, which review platforms read uncompressed anyway. Only their
-    // SHA-256 is listed (Export Summary.csv), so only that is computed.
-    //
-    // Their SHA-256 is read from the staged files on a thread of its own while the writer copies
-    // them into the zip (and the zip's package hasher reads them back): at this point nothing
-    // else runs, and hashing them inside the copy left one core idle. The staged files are the
-    // export's own and complete, and the copy checks that each keeps its size.
+    // SHA-256 is listed (Export Summary.csv), and Staging took it as they were written.
     ZipEntryOptions entry;
     entry.modified = result_.started_at;
     entry.hash = false;
     const std::vector<std::string> names = {"manifest.xml",   "loadfile.dat",
                                             "Results.csv",    "Unindexed Items.csv",
                                             "Duplicates.csv", "Errors and Warnings.csv"};
-    std::vector<Result<std::string>> hashes(names.size(), Status::Cancelled("not hashed"));
-    std::atomic<bool> stop_hashing{false};
-    {
-      std::jthread hashing([&] {
-        for (size_t i = 0; i < names.size() && !stop_hashing.load(); ++i) {
-          hashes[i] = Sha256OfFile(staging_.PathOf(names[i]));
-        }
-      });
-      Status copied = Status::OK();
-      for (const std::string& name : names) {
-        copied = CheckCancelled();
-        if (copied.ok()) {
-          copied = zip_->AddFileEntry(name, staging_.PathOf(name), entry).status();
-        }
-        if (!copied.ok()) {
-          stop_hashing.store(true);
-          break;
-        }
-      }
-      hashing.join();
-      DOCKET_RETURN_IF_ERROR(copied);
-    }
-    for (size_t i = 0; i < names.size(); ++i) {
-      DOCKET_RETURN_IF_ERROR(hashes[i].status());
+    for (const std::string& name : names) {
+      DOCKET_RETURN_IF_ERROR(CheckCancelled());
+      // The digest is of the bytes written; the file must still be those bytes (AddFileEntry
+      // checks in turn that it keeps its size while it is copied).
+      const StagedFileDigest& staged = staged_.at(name);
       std::error_code ec;
-      const uint64_t size = fs::file_size(staging_.PathOf(names[i]), ec);
+      const uint64_t size = fs::file_size(staging_.PathOf(name), ec);
+      if (ec || size != staged.size) {
+        return Status::IOError("the staged " + name + " is not the file that was written (" +
+                               std::to_string(staged.size) + " bytes written, " +
+                               (ec ? ec.message() : std::to_string(size) + " found") + ")");
+      }
+      DOCKET_RETURN_IF_ERROR(zip_->AddFileEntry(name, staging_.PathOf(name), entry).status());
       NativeDigests digests;
-      digests.sha256 = std::move(*hashes[i]);
-      report_files_.push_back({names[i], names[i], ec ? 0 : size, std::move(digests)});
+      digests.sha256 = staged.sha256;
+      report_files_.push_back({name, name, staged.size, std::move(digests)});
     }
-    DOCKET_ASSIGN_OR_RETURN(std::ofstream * summary_file, staging_.Open("Export Summary.csv"));
+    // Dropping the copied files frees their pages; on a thread, while the summary is written.
+    std::jthread cleanup([this, names] {
+      for (const std::string& name : names) {
+        std::error_code ec;
+        fs::remove(staging_.PathOf(name), ec);
+      }
+    });
+    DOCKET_ASSIGN_OR_RETURN(std::ostream * summary_file, staging_.Open("Export Summary.csv"));
     WriteSummary(*summary_file);
-    DOCKET_RETURN_IF_ERROR(staging_.Close("Export Summary.csv"));
+    DOCKET_RETURN_IF_ERROR(staging_.Close("Export Summary.csv").status());
     return zip_->AddFileEntry("Export Summary.csv", staging_.PathOf("Export Summary.csv"), entry)
         .status();
   }
@@ -922,9 +876,7 @@ class Exporter {
     // Every other file of the package, natives and text first in DocID order, then the reports.
     // Natives and texts were hashed in the very buffers that went into the zip, the reports in
     // their staged files.
-    for (const auto& file : written_files_) {
-      summary.WriteRow({file.path, std::to_string(file.size), file.digests.sha256});
-    }
+    out << summary_file_rows_;
     for (const PackageFile& file : report_files_) {
       summary.WriteRow({file.path, std::to_string(file.size), file.digests.sha256});
     }
@@ -958,7 +910,10 @@ class Exporter {
   ExportProgress progress_;
   ExportResult result_;
   std::vector<Problem> problems_;
-  std::vector<PackageFile> written_files_;
+  // Export Summary.csv's rows of the natives and texts, in DocID order (rendered by the
+  // pipeline, PreparedDocument::summary_rows).
+  std::string summary_file_rows_;
+  std::map<std::string, StagedFileDigest> staged_;  // the load files and reports, once closed
   std::vector<PackageFile> report_files_;
   std::string zip_package_sha256_;
   bool done_ = false;

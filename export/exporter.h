@@ -52,6 +52,11 @@ struct ExportControl {
   // Checked between documents; when set, RunExport removes the partial package and returns
   // Cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // The process exits right after RunExport (the CLI): the plan and the store are left to the
+  // operating system instead of being freed one allocation at a time, as compilers do
+  // (clang -disable-free). Freeing 30,000 planned items and closing the store took a twentieth
+  // of a small-document export, after the package was complete.
+  bool process_exits_after = false;
 };
 
 /// Runs the export. A problem with one item (missing native, hash mismatch) is a row in

@@ -18,6 +18,7 @@
  */
 #include "storage/doc_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
@@ -517,6 +518,9 @@ Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& di
   // each of them (two for one native on the bench corpus). Written into new table files only.
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (options.block_cache_bytes > 0) {
+    table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  }
   defaults.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::ColumnFamilyOptions natives = defaults;
   // Natives are large, written once and read for export: keep them out of compaction.
@@ -851,6 +855,11 @@ struct DocStore::Reader::State {
     if (it == nullptr) {
       rocksdb::ReadOptions options;
       options.snapshot = snapshot;
+      // A reader goes forward through a family once, so a block it has read is not read again
+      // soon: keeping it would evict blocks other readers still need and cost an insertion
+      // each. Without caching, one pass over the 158 MB items family of the bench corpus took
+      // 180 ms instead of 390 (read with pread; 144 instead of 205 with the files mapped).
+      options.fill_cache = false;
       it.reset(impl->db->NewIterator(options, impl->cf(family)));
     }
     return *it;
