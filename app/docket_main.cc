@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "app/allocator.h"
 #include "common/time_util.h"
 #include "export/exporter.h"
 #include "indexer/ingest_pipeline.h"
@@ -536,6 +537,9 @@ int Main(int argc, char** argv) {
   const auto it = commands.find(command);
   if (it == commands.end()) {
     return UsageError("unknown command '" + command + "'");
+  }
+  if (command != "export") {
+    DisableHugePages();  // app/allocator.cc: only an export gains from them
   }
   Args args;
   std::string error;

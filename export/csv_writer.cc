@@ -3,6 +3,8 @@
  */
 #include "export/csv_writer.h"
 
+#include <array>
+
 namespace docket {
 namespace {
 
@@ -30,10 +32,28 @@ bool StartsLikeFormula(std::string_view value) {
 
 namespace {
 
+// Whether a field holding `value` must be quoted: a byte-table scan (string_view's
+// find_first_of compares every byte with each of the four).
+bool NeedsQuotes(std::string_view value) {
+  static constexpr auto kQuoted = [] {
+    std::array<bool, 256> quoted{};
+    for (const unsigned char c : {',', '"', '\r', '\n'}) {
+      quoted[c] = true;
+    }
+    return quoted;
+  }();
+  for (const char c : value) {
+    if (kQuoted[static_cast<unsigned char>(c)]) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // CsvReportField, appended to `out` without a string of its own per field.
 void AppendCsvReportField(std::string& out, std::string_view value) {
   const bool formula = StartsLikeFormula(value);
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+  if (!NeedsQuotes(value)) {
     if (formula) {
       // The apostrophe is the spreadsheet's own "this is text" marker; it is shown in the cell
       // editor but not in the cell, and a reviewer can still see the original value.
@@ -72,17 +92,34 @@ CsvWriter::CsvWriter(std::ostream& out, bool byte_order_mark) : out_(out) {
   }
 }
 
-std::string CsvReportRow(const std::vector<std::string>& fields) {
+namespace {
+
+template <typename Fields>
+std::string RenderRow(const Fields& fields) {
   std::string row;
   row.reserve(512);
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) {
+  bool first = true;
+  for (const auto& field : fields) {
+    if (!first) {
       row += ',';
     }
-    AppendCsvReportField(row, fields[i]);
+    first = false;
+    AppendCsvReportField(row, field);
   }
   row += "\r\n";
   return row;
+}
+
+}  // namespace
+
+std::string CsvReportRow(std::initializer_list<std::string_view> fields) {
+  return RenderRow(fields);
+}
+
+std::string CsvReportRow(const std::vector<std::string>& fields) { return RenderRow(fields); }
+
+void CsvWriter::WriteRow(std::initializer_list<std::string_view> fields) {
+  out_ << CsvReportRow(fields);
 }
 
 void CsvWriter::WriteRow(const std::vector<std::string>& fields) { out_ << CsvReportRow(fields); }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <initializer_list>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@ class CsvWriter {
   /// doubled. A field starting with = + - @ (a spreadsheet formula; also tab or CR, which
   /// OWASP lists too) gets a leading apostrophe, so a hostile subject line cannot run as a
   /// formula in the officer's spreadsheet (OWASP CSV injection).
+  void WriteRow(std::initializer_list<std::string_view> fields);
   void WriteRow(const std::vector<std::string>& fields);
 
  private:
@@ -33,6 +35,8 @@ std::string CsvReportField(std::string_view value);
 
 /// The row CsvWriter::WriteRow writes, CRLF included (the exporter renders rows off the
 /// writing thread).
+/// A row is rendered for every document: from views, so no field is copied to make the row.
+std::string CsvReportRow(std::initializer_list<std::string_view> fields);
 std::string CsvReportRow(const std::vector<std::string>& fields);
 
 }  // namespace docket

@@ -15,6 +15,7 @@
 #include <libxml/xmlIO.h>
 #include <libxml/xmlwriter.h>
 
+#include <array>
 #include <cassert>
 #include <string>
 #include <string_view>
@@ -102,6 +103,13 @@ struct XmlDocumentWriter {
     xmlTextWriterWriteElement(writer, X(name),
                               X(IsPlainXmlText(value) ? value.c_str() : XmlText(value).c_str()));
   }
+  void TagElement(const char* name, const char* data_type, const std::string& value) {
+    Start("Tag");
+    Attribute("TagName", name);
+    Attribute("TagDataType", data_type);
+    Attribute("TagValue", value);
+    End();
+  }
 };
 
 // Writes what xmlTextWriter writes for the same calls at the depth of a Document (inside Root,
@@ -147,21 +155,26 @@ class StringDocumentWriter {
     out_ += element.name;
     out_ += ">\n";
   }
-  void Attribute(const char* name, const char* value) { Attribute(name, std::string(value)); }
-  void Attribute(const char* name, const std::string& value) {
+  void Attribute(const char* name, std::string_view value) {
     out_ += ' ';
     out_ += name;
     out_ += "=\"";
-    if (IsPlainAttribute(value)) {
-      out_ += value;
-    } else {
-      xmlBufferEmpty(escaped_);
-      xmlAttrSerializeTxtContent(escaped_, doc_, nullptr,
-                                 X(IsPlainXmlText(value) ? value.c_str() : XmlText(value).c_str()));
-      out_.append(reinterpret_cast<const char*>(xmlBufferContent(escaped_)),
-                  static_cast<size_t>(xmlBufferLength(escaped_)));
-    }
+    AppendAttributeValue(value);
     out_ += '"';
+  }
+  // <Tag TagName=".." TagDataType=".." TagValue=".."/> on a line of its own, as the calls
+  // Start("Tag"), three Attribute() and End() write it, in one go: a document has about thirty.
+  // `name` and `data_type` are the manifest's own names, plain ASCII.
+  void TagElement(const char* name, const char* data_type, std::string_view value) {
+    CloseStartTag();
+    Indent();
+    out_ += "<Tag TagName=\"";
+    out_ += name;
+    out_ += "\" TagDataType=\"";
+    out_ += data_type;
+    out_ += "\" TagValue=\"";
+    AppendAttributeValue(value);
+    out_ += "\"/>\n";
   }
   // Text content: no indentation inside, the end tag right after it.
   void Element(const char* name, const std::string& value) {
@@ -187,13 +200,32 @@ class StringDocumentWriter {
 
   // Attribute values libxml2 writes as they are: printable ASCII without & < > ".
   static bool IsPlainAttribute(std::string_view value) {
+    static constexpr auto kPlain = [] {
+      std::array<bool, 256> plain{};
+      for (int c = 0x20; c < 0x80; ++c) {
+        plain[static_cast<size_t>(c)] = c != '&' && c != '<' && c != '>' && c != '"';
+      }
+      return plain;
+    }();
     for (const char c : value) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (byte < 0x20 || byte >= 0x80 || c == '&' || c == '<' || c == '>' || c == '"') {
+      if (!kPlain[static_cast<unsigned char>(c)]) {
         return false;
       }
     }
     return true;
+  }
+
+  void AppendAttributeValue(std::string_view value) {
+    if (IsPlainAttribute(value)) {
+      out_ += value;
+      return;
+    }
+    // libxml2's escaping wants a C string: XmlText's copy has no NUL (it becomes U+FFFD).
+    const std::string text = XmlText(value);
+    xmlBufferEmpty(escaped_);
+    xmlAttrSerializeTxtContent(escaped_, doc_, nullptr, X(text.c_str()));
+    out_.append(reinterpret_cast<const char*>(xmlBufferContent(escaped_)),
+                static_cast<size_t>(xmlBufferLength(escaped_)));
   }
 
   // A child follows: the parent's start tag ends, and the child starts on a line of its own.
@@ -222,11 +254,7 @@ struct DocumentElements : Writer {
     if (value.empty()) {
       return;
     }
-    this->Start("Tag");
-    this->Attribute("TagName", name);
-    this->Attribute("TagDataType", data_type);
-    this->Attribute("TagValue", value);
-    this->End();
+    this->TagElement(name, data_type, value);
   }
   void TextTag(const char* name, const std::string& value) { Tag(name, "Text", value); }
   void DateTag(const char* name, UtcMillis millis) {

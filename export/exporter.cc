@@ -141,6 +141,10 @@ void KeepUntilExit(T object) {
 
 std::string DateOrEmpty(UtcMillis millis) { return millis == 0 ? "" : FormatIso8601(millis); }
 
+std::string_view PathOrEmpty(const std::optional<PackageFile>& file) {
+  return file.has_value() ? std::string_view(file->path) : std::string_view();
+}
+
 struct Problem {
   std::string level;  // "Error" or "Warning"
   std::string doc_id;
@@ -574,10 +578,10 @@ class Exporter {
     }
     if (item.state != IndexState::kIndexed) {
       document.unindexed = true;
-      document.unindexed_row = CsvReportRow(
-          {record.doc_id, std::to_string(item.id), record.index_state, record.state_reason,
-           record.custodian, record.source_path, item.file_name, std::to_string(item.size),
-           item.sha256, record.native ? record.native->path : ""});
+      document.unindexed_row =
+          CsvReportRow({record.doc_id, std::to_string(item.id), record.index_state,
+                        record.state_reason, record.custodian, record.source_path, item.file_name,
+                        std::to_string(item.size), item.sha256, PathOrEmpty(record.native)});
     }
     for (const std::optional<PackageFile>* file : {&record.native, &record.text}) {
       if (file->has_value()) {
@@ -593,7 +597,7 @@ class Exporter {
                                          record.begin_attach,
                                          record.end_attach,
                                          record.responsive ? "Yes" : "No",
-                                         std::string(ItemKindName(item.kind)),
+                                         ItemKindName(item.kind),
                                          record.custodian,
                                          Join(record.all_custodians),
                                          record.source_path,
@@ -609,8 +613,8 @@ class Exporter {
                                          record.message_id,
                                          record.session_id,
                                          record.index_state,
-                                         record.native ? record.native->path : "",
-                                         record.text ? record.text->path : "",
+                                         PathOrEmpty(record.native),
+                                         PathOrEmpty(record.text),
                                          item.sha256});
     return document;
   }

@@ -3,7 +3,9 @@
  */
 #include "export/load_file.h"
 
+#include <array>
 #include <cassert>
+#include <initializer_list>
 #include <string>
 
 #include "common/strings.h"
@@ -53,13 +55,23 @@ const std::vector<std::string>& LoadFileColumns() {
 
 namespace {
 
+// The bytes LoadFileValue replaces: CR, LF, the separator and the first byte of þ (0xC3, which
+// also starts other two-byte characters). A table: most values have none of them.
+constexpr auto kSpecialBytes = [] {
+  std::array<bool, 256> special{};
+  for (const char c : {'\r', '\n', kSeparator[0], kQualifier[0]}) {
+    special[static_cast<unsigned char>(c)] = true;
+  }
+  return special;
+}();
+
 // LoadFileValue's escaping, appended to `out`: runs without a special byte are copied whole (a
 // byte-at-a-time copy was most of rendering a DAT line).
 void AppendLoadFileValue(std::string& out, std::string_view value) {
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
-    if (c != '\r' && c != '\n' && c != kSeparator[0] && c != kQualifier[0]) {
+    if (!kSpecialBytes[static_cast<unsigned char>(c)]) {
       continue;
     }
     std::string_view replacement;
@@ -83,6 +95,25 @@ void AppendLoadFileValue(std::string& out, std::string_view value) {
     run = i + 1;
   }
   out.append(value.substr(run));
+}
+
+// One DAT line: each value qualified and escaped, separated, CRLF-terminated.
+std::string RenderLine(std::initializer_list<std::string_view> values) {
+  assert(values.size() == LoadFileColumns().size());
+  std::string line;
+  line.reserve(1024);
+  bool first = true;
+  for (const std::string_view value : values) {
+    if (!first) {
+      line += kSeparator;
+    }
+    first = false;
+    line += kQualifier;
+    AppendLoadFileValue(line, value);
+    line += kQualifier;
+  }
+  line += "\r\n";
+  return line;
 }
 
 }  // namespace
@@ -113,7 +144,9 @@ std::string LoadFileLine(const ExportRecord& record) {
   // otherwise, so a document whose native is missing still carries its identity.
   const NativeDigests& digests =
       record.native.has_value() ? record.native->digests : record.ingest_digests;
-  const std::vector<std::string> values = {
+  // Views of the record's own strings where it has them (a line is rendered for every
+  // document); the temporaries live until RenderLine returns.
+  return RenderLine({
       record.doc_id,
       record.doc_id,
       record.begin_attach,
@@ -151,20 +184,7 @@ std::string LoadFileLine(const ExportRecord& record) {
       record.source_path,
       record.index_state,
       record.state_reason,
-  };
-  assert(values.size() == LoadFileColumns().size());
-  std::string line;
-  line.reserve(1024);
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) {
-      line += kSeparator;
-    }
-    line += kQualifier;
-    AppendLoadFileValue(line, values[i]);
-    line += kQualifier;
-  }
-  line += "\r\n";
-  return line;
+  });
 }
 
 }  // namespace docket
