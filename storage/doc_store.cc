@@ -18,7 +18,6 @@
  */
 #include "storage/doc_store.h"
 
-#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
@@ -518,9 +517,6 @@ Result<std::unique_ptr<DocStore>> DocStore::Open(const std::filesystem::path& di
   // each of them (two for one native on the bench corpus). Written into new table files only.
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  if (options.block_cache_bytes > 0) {
-    table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  }
   defaults.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::ColumnFamilyOptions natives = defaults;
   // Natives are large, written once and read for export: keep them out of compaction.

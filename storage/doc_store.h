@@ -36,12 +36,6 @@ struct DocStoreOptions {
   // clean), so a long-running server does not map: its RSS would grow to the store's size.
   // Default: false
   bool map_files = false;
-  // Bytes of decompressed blocks kept in memory; 0 keeps RocksDB's default (32 MiB). An
-  // export's native lookups go in plan order, not key order, so a block holding several small
-  // natives is read once per native when the cache is smaller than the natives' table files
-  // (86 MB of 3 KB IM transcripts on the bench corpus: 128 MiB made the export 5% faster for
-  // 30 MB more RSS). Default: 0
-  size_t block_cache_bytes = 0;
 };
 
 /// What we know about one input file (a top-level PATH or a file inside a folder PATH).
