@@ -166,24 +166,29 @@ class Planner {
 
  private:
   // Reads and decodes `ids` on two threads (a store read and a JSON decode per item were most
-  // of planning a large export), then caches them for Load.
+  // of planning a large export), then caches them for Load. Each thread files what it reads in
+  // maps of its own, spliced into the cache afterwards node by node, without moving an item
+  // (moving 30,000 items into the cache on one thread took a core for 40 ms with the other
+  // idle).
   Status Preload(const std::vector<ItemId>& ids) {
-    std::vector<std::vector<Item>> loaded(kThreads);
+    std::vector<std::unordered_map<ItemId, Item>> loaded(kThreads);
+    std::vector<std::unordered_map<ItemId, std::string>> texts(kThreads);
     DOCKET_RETURN_IF_ERROR(ForEachChunk(
         ids.size(), [&](DocStore::Reader& reader, size_t t, size_t begin, size_t end) -> Status {
           for (size_t i = begin; i < end; ++i) {
             DOCKET_ASSIGN_OR_RETURN(Item item, ReadForPlan(reader, ids[i]));
-            loaded[t].push_back(std::move(item));
+            if (!item.text.empty()) {
+              texts[t].emplace(item.id, std::move(item.text));
+              item.text = std::string();
+            }
+            const ItemId id = item.id;
+            loaded[t].emplace(id, std::move(item));
           }
           return Status::OK();
         }));
-    cache_.reserve(cache_.size() + ids.size());
     for (size_t t = 0; t < kThreads; ++t) {
-      for (Item& item : loaded[t]) {
-        const ItemId id = item.id;
-        TakeText(item);
-        cache_.emplace(id, std::move(item));
-      }
+      cache_.merge(loaded[t]);
+      texts_.merge(texts[t]);
     }
     return Status::OK();
   }

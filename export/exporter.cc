@@ -396,7 +396,6 @@ class Exporter {
     DocStoreOptions store_options;
     store_options.create_if_missing = false;
     store_options.read_only = true;
-    store_options.map_files = true;  // a batch job that reads every native once
     // The store opens while the query runs: a read-only open of a store whose last ingest did
     // not flush its memtables (builds before DocStore::FlushMemtables) replays the write-ahead
     // log, and the searcher does the same for its own store, each on one core.

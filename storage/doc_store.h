@@ -30,12 +30,6 @@ struct DocStoreOptions {
   // Open without taking the writer lock; writes fail. Used by `search` and `serve`, so they
   // can run beside an ingest. Default: false
   bool read_only = false;
-  // With read_only: map the table and blob files instead of pread()ing each block. An export
-  // reads every native once: 30,000 small documents made 60,000 pread calls, each with a copy;
-  // mapped, 450. The mapped pages count in the process's RSS (they are the page cache, and
-  // clean), so a long-running server does not map: its RSS would grow to the store's size.
-  // Default: false
-  bool map_files = false;
 };
 
 /// What we know about one input file (a top-level PATH or a file inside a folder PATH).
