@@ -177,10 +177,7 @@ class Planner {
         ids.size(), [&](DocStore::Reader& reader, size_t t, size_t begin, size_t end) -> Status {
           for (size_t i = begin; i < end; ++i) {
             DOCKET_ASSIGN_OR_RETURN(Item item, ReadForPlan(reader, ids[i]));
-            if (!item.text.empty()) {
-              texts[t].emplace(item.id, std::move(item.text));
-              item.text = std::string();
-            }
+            TakeText(item, texts[t]);
             const ItemId id = item.id;
             loaded[t].emplace(id, std::move(item));
           }
@@ -250,10 +247,11 @@ class Planner {
     }
   }
 
-  // Moves a kept text out of the cached item into the plan's texts. Not thread-safe.
-  void TakeText(Item& item) {
+  // Moves a kept text out of the item into `texts` (the plan's, or a reading thread's until
+  // they are spliced into the plan's).
+  static void TakeText(Item& item, std::unordered_map<ItemId, std::string>& texts) {
     if (!item.text.empty()) {
-      texts_.emplace(item.id, std::move(item.text));
+      texts.emplace(item.id, std::move(item.text));
       item.text = std::string();
     }
   }
@@ -278,7 +276,7 @@ class Planner {
       reader_ = store_.NewReader();
     }
     DOCKET_ASSIGN_OR_RETURN(Item item, ReadForPlan(*reader_, id));
-    TakeText(item);
+    TakeText(item, texts_);
     return &cache_.emplace(id, std::move(item)).first->second;
   }
 
@@ -316,7 +314,7 @@ class Planner {
         }));
     for (size_t t = 0; t < kThreads; ++t) {
       for (auto& [id, item] : loaded[t]) {
-        TakeText(item);
+        TakeText(item, texts_);
       }
       cache_.merge(loaded[t]);
     }

@@ -144,6 +144,11 @@ std::string_view PathOrEmpty(const std::optional<PackageFile>& file) {
   return file.has_value() ? std::string_view(file->path) : std::string_view();
 }
 
+// A file's row in Export Summary.csv's list of every other file of the package.
+std::string SummaryFileRow(const PackageFile& file) {
+  return CsvReportRow({file.path, std::to_string(file.size), file.digests.sha256});
+}
+
 struct Problem {
   std::string level;  // "Error" or "Warning"
   std::string doc_id;
@@ -642,8 +647,7 @@ class Exporter {
     }
     for (const std::optional<PackageFile>* file : {&record.native, &record.text}) {
       if (file->has_value()) {
-        document.summary_rows +=
-            CsvReportRow({(*file)->path, std::to_string((*file)->size), (*file)->digests.sha256});
+        document.summary_rows += SummaryFileRow(**file);
       }
     }
     document.family_parent = record.doc_id == record.begin_attach;
@@ -939,7 +943,7 @@ class Exporter {
     // their staged files.
     out << summary_file_rows_;
     for (const PackageFile& file : report_files_) {
-      summary.WriteRow({file.path, std::to_string(file.size), file.digests.sha256});
+      out << SummaryFileRow(file);
     }
   }
 

@@ -12,6 +12,7 @@
 #include <system_error>
 #include <vector>
 
+#include "common/file_io.h"
 #include "common/hashing.h"
 
 namespace docket {
@@ -95,17 +96,9 @@ class Staging::File : public std::streambuf {
     }
     hasher_.Update(std::string_view(data, length));
     size_ += length;
-    size_t written = 0;
-    while (written < length) {
-      const ssize_t n = ::write(fd_, data + written, length - written);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        error_ = n < 0 ? std::strerror(errno) : "no space left";
-        return false;
-      }
-      written += static_cast<size_t>(n);
+    if (const int error = WriteAll(fd_, std::string_view(data, length)); error != 0) {
+      error_ = std::strerror(error);
+      return false;
     }
     setp(buffer_.data(), buffer_.data() + buffer_.size());
     return true;

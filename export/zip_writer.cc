@@ -32,6 +32,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/file_io.h"
 #include "common/strings.h"
 
 namespace docket {
@@ -186,21 +187,13 @@ la_ssize_t WriteToFile(struct archive* a, void* client, const void* buffer, size
     archive_set_error(a, ECANCELED, "zip writer abandoned before Close()");
     return -1;
   }
-  const char* bytes = static_cast<const char*>(buffer);
-  size_t left = length;
-  while (left > 0) {
-    const ssize_t n = ::write(sink->fd, bytes, left);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      archive_set_error(a, errno, "writing %s: %s", sink->path.c_str(), std::strerror(errno));
-      return -1;
-    }
-    bytes += n;
-    left -= static_cast<size_t>(n);
-    sink->bytes_written += static_cast<uint64_t>(n);
+  if (const int error =
+          WriteAll(sink->fd, std::string_view(static_cast<const char*>(buffer), length));
+      error != 0) {
+    archive_set_error(a, error, "writing %s: %s", sink->path.c_str(), std::strerror(error));
+    return -1;
   }
+  sink->bytes_written += length;
   sink->package_hash->Written(sink->bytes_written);
   StartWriteBack(*sink);
   return static_cast<la_ssize_t>(length);

@@ -52,8 +52,8 @@ class ZipWriter {
 
   /// Bytes written to the file so far (compressed entries and headers included).
   uint64_t bytes_written() const;
-  /// SHA-256 of the whole zip file as written, hashed on the way out (so the package need not
-  /// be read back); valid after a successful Close(), empty before.
+  /// SHA-256 of the whole zip file as written, read back from the file on a thread of its own
+  /// while the writer goes on; valid after a successful Close(), empty before.
   const std::string& package_sha256() const;
 
  private:
