@@ -326,7 +326,10 @@ struct ZipWriter::Impl {
     if (compression != ARCHIVE_OK) {
       return ArchiveError("choosing the compression of " + std::string(name));
     }
-    struct archive_entry* entry = archive_entry_new();
+    // Tied to the archive so that libarchive's name conversions (UTF-8 to the header charset)
+    // reuse the archive's converters: an entry of its own opened and closed an iconv converter
+    // per entry, a twelfth of a small-document export's CPU.
+    struct archive_entry* entry = archive_entry_new2(archive);
     archive_entry_set_pathname_utf8(entry, std::string(name).c_str());
     archive_entry_set_filetype(entry, AE_IFREG);
     archive_entry_set_perm(entry, 0644);
