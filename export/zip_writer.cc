@@ -203,32 +203,33 @@ la_ssize_t WriteToFile(struct archive* a, void* client, const void* buffer, size
 // anything an extractor could resolve outside the target folder, or that Windows cannot
 // represent, is refused here rather than trusted to every unzip tool.
 Status ValidateEntryName(std::string_view name) {
-  const std::string quoted = "zip entry name \"" + std::string(name) + "\"";
+  // Built only for a refusal: a name that passes (every one, normally) costs no allocation.
+  const auto quoted = [name] { return "zip entry name \"" + std::string(name) + "\""; };
   if (name.empty()) {
     return Status::InvalidArgument("zip entry name is empty");
   }
   if (name.size() > 0xFFFF) {
-    return Status::InvalidArgument(quoted.substr(0, 80) + "...\" is longer than 65535 bytes");
+    return Status::InvalidArgument(quoted().substr(0, 80) + "...\" is longer than 65535 bytes");
   }
   if (name.front() == '/') {
-    return Status::InvalidArgument(quoted + " must be relative (it starts with '/')");
+    return Status::InvalidArgument(quoted() + " must be relative (it starts with '/')");
   }
   if (name.find('\\') != std::string_view::npos) {
-    return Status::InvalidArgument(quoted + " contains a backslash; use '/' between folders");
+    return Status::InvalidArgument(quoted() + " contains a backslash; use '/' between folders");
   }
   if (std::any_of(name.begin(), name.end(), [](char c) {
         const auto byte = static_cast<unsigned char>(c);
         return byte < 0x20 || byte == 0x7F;
       })) {
-    return Status::InvalidArgument(quoted + " contains a control character");
+    return Status::InvalidArgument(quoted() + " contains a control character");
   }
   // Windows refuses these in file names, and most reviewers extract productions on Windows.
   if (name.find_first_of("<>:\"|?*") != std::string_view::npos) {
-    return Status::InvalidArgument(quoted + " contains one of < > : \" | ? *, which Windows " +
+    return Status::InvalidArgument(quoted() + " contains one of < > : \" | ? *, which Windows " +
                                    "cannot use in a file name");
   }
   if (!IsValidUtf8(name)) {
-    return Status::InvalidArgument(quoted + " is not valid UTF-8");
+    return Status::InvalidArgument(quoted() + " is not valid UTF-8");
   }
   size_t start = 0;
   while (true) {
@@ -236,10 +237,10 @@ Status ValidateEntryName(std::string_view name) {
     const std::string_view part = name.substr(
         start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (part.empty()) {
-      return Status::InvalidArgument(quoted + " has an empty folder or file name");
+      return Status::InvalidArgument(quoted() + " has an empty folder or file name");
     }
     if (part == "." || part == "..") {
-      return Status::InvalidArgument(quoted + " contains a \".\" or \"..\" component");
+      return Status::InvalidArgument(quoted() + " contains a \".\" or \"..\" component");
     }
     if (slash == std::string_view::npos) {
       break;
@@ -317,7 +318,8 @@ struct ZipWriter::Impl {
   Status BeginEntry(std::string_view name, uint64_t size, const ZipEntryOptions& options) {
     DOCKET_RETURN_IF_ERROR(Usable());
     DOCKET_RETURN_IF_ERROR(ValidateEntryName(name));
-    if (names.count(std::string(name)) != 0) {
+    // Recorded before the header is written: if that fails the writer is broken for good.
+    if (!names.emplace(name).second) {
       return Status::AlreadyExists("zip " + sink.path + " already has an entry \"" +
                                    std::string(name) + "\"");
     }
@@ -340,7 +342,6 @@ struct ZipWriter::Impl {
     if (header != ARCHIVE_OK) {
       return ArchiveError("writing the zip header of " + std::string(name));
     }
-    names.emplace(name);
     return Status::OK();
   }
 
