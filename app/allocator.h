@@ -1,12 +1,14 @@
 /** @file
- *  @brief The heap's page size, per subcommand: transparent huge pages for `docket export`
- *  only. See allocator.cc.
+ *  @brief The heap's settings per subcommand: `docket export` keeps transparent huge pages and
+ *  every page it frees; the others give both back. See allocator.cc.
  */
 #pragma once
 
+#include <string_view>
+
 namespace docket {
 
-/// Turns transparent huge pages off for this process; call before the subcommand allocates.
-void DisableHugePages();
+/// Sets the heap up for `command`; call before the subcommand allocates.
+void ConfigureHeapFor(std::string_view command);
 
 }  // namespace docket

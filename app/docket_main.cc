@@ -538,9 +538,7 @@ int Main(int argc, char** argv) {
   if (it == commands.end()) {
     return UsageError("unknown command '" + command + "'");
   }
-  if (command != "export") {
-    DisableHugePages();  // app/allocator.cc: only an export gains from them
-  }
+  ConfigureHeapFor(command);  // app/allocator.cc: huge pages and kept pages for an export
   Args args;
   std::string error;
   if (!ParseArgs(argc, argv, it->second.flags, &args, &error)) {
