@@ -3,9 +3,10 @@
  *  huge pages and freed pages to the export.
  *
  *  On the virtual machines we measure on, memory a process touches for the first time costs far
- *  more than its use: the guest hands free pages back to the host, and taking them again costs
- *  the host a fault each (256 MB of 4 KiB pages took 200 ms to touch; the 24 MB transcript of
- *  the bench corpus took a core 125 ms to read for planning, nearly all of it in fresh pages).
+ *  more than its use, most likely because the guest hands free pages back to the host and
+ *  taking them again costs the host a fault each: 256 MB of 4 KiB pages took 200 ms to touch,
+ *  and the 24 MB transcript of the bench corpus took a core 125 ms to read for planning, nearly
+ *  all of it zeroing fresh pages.
  *
  *  Huge pages: an export builds a plan of every item it produces and a pipeline of documents,
  *  and touches all of it for every document; with 4 KiB pages a tenth of its CPU went to page
