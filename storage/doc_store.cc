@@ -435,7 +435,9 @@ struct DocStore::Impl {
     return count;
   }
 
-  Status Get(Family f, std::string_view key, std::string* value, std::string_view what) const {
+  // `Value`: a std::string, or a rocksdb::PinnableSlice that avoids the copy into one.
+  template <typename Value>
+  Status Get(Family f, std::string_view key, Value* value, std::string_view what) const {
     if (cf(f) == nullptr) {
       return Status::NotFound(std::string(what) + " not found");
     }
@@ -773,9 +775,7 @@ Result<std::string> DocStore::GetItemText(ItemId id) const {
   // from its front, a 24 MB transcript cost two more passes over its text. (Reading it past the
   // block cache, as planning does, measured 2% slower on bench/export --large, three times.)
   rocksdb::PinnableSlice value;
-  DOCKET_RETURN_IF_ERROR(
-      FromRocks(impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(kItems), Be64(id), &value),
-                "item " + std::to_string(id)));
+  DOCKET_RETURN_IF_ERROR(impl_->Get(kItems, Be64(id), &value, "item " + std::to_string(id)));
   const std::string_view stored = value.ToStringView();
   if (const size_t newline = stored.find('\n'); newline != std::string_view::npos) {
     return std::string(stored.substr(newline + 1));
